@@ -1,0 +1,28 @@
+"""vnsearch: full-text search for Vietnamese news.
+
+    from searcher import SearchEngine
+    engine = SearchEngine("index")
+    engine.add_paths(["seeds/"])
+    for hit in engine.search("cong doan").hits:
+        print(hit.title, hit.date, hit.snippet)
+"""
+
+from .engine import SearchEngine
+from .errors import IndexNotFoundError, IndexVersionError, SearcherError, SourceError
+from .models import Article, Hit, IndexInfo, IndexReport, SearchResults, Skipped, Snippet
+
+__all__ = [
+    "Article",
+    "Hit",
+    "IndexInfo",
+    "IndexNotFoundError",
+    "IndexReport",
+    "IndexVersionError",
+    "SearchEngine",
+    "SearchResults",
+    "SearcherError",
+    "Skipped",
+    "Snippet",
+    "SourceError",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,300 @@
+"""The ``vnsearch`` command: a thin adapter that parses options, calls
+:class:`searcher.SearchEngine` and renders what it returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from click.core import ParameterSource
+
+from . import __version__
+from .engine import SearchEngine
+from .errors import SearcherError
+from .models import Hit, IndexInfo, IndexReport, SearchResults
+
+DEFAULT_INDEX = "index"
+DEFAULT_SOURCE = "seeds"
+BOLD, NOT_BOLD = "\x1b[1m", "\x1b[22m"
+
+
+class Commands(click.Group):
+    """Turns every failure into one line on stderr and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except SearcherError as error:
+            raise click.ClickException(str(error)) from None
+        except OSError as error:
+            where = f": {error.filename}" if error.filename else ""
+            raise click.ClickException(f"{error.strerror or error}{where}") from None
+        except Exception as error:  # a bug: still one line for the user
+            if os.environ.get("VNSEARCH_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"unexpected error ({type(error).__name__}: {error}); set VNSEARCH_DEBUG=1 for details"
+            ) from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vnsearch")
+def main() -> None:
+    """Full-text search for Vietnamese news.
+
+    \b
+    Examples:
+      vnsearch index seeds/            index a folder of articles
+      vnsearch search "cong doan"      search, with or without diacritics
+      vnsearch analyze "Hoà Bình"      show how text is turned into terms
+    """
+
+
+def index_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--index",
+        "index_path",
+        envvar="VNSEARCH_INDEX",
+        default=DEFAULT_INDEX,
+        show_default=True,
+        type=click.Path(file_okay=False),
+        help="Index directory (or set VNSEARCH_INDEX).",
+    )(command)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+@main.command("index")
+@index_option
+@json_option
+@click.argument("paths", nargs=-1, type=click.Path())
+def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> None:
+    """Add files and folders to the index (default: seeds/).
+
+    Reads .txt (one scraped article per file), .jsonl, .jsonl.gz and .json. Changed
+    articles are updated in place; unchanged ones are skipped.
+
+    \b
+    Example:
+      vnsearch index seeds/ ../archive/2021.jsonl.gz
+    """
+    engine = SearchEngine(index_path)
+    with ProgressBar("Indexing") as bar:
+        report = engine.add_paths(list(paths) or [DEFAULT_SOURCE], progress=bar.update)
+    _print_report(report, engine, as_json)
+    if report.skipped and not (report.indexed or report.unchanged):
+        sys.exit(1)
+
+
+@main.command()
+@index_option
+@json_option
+@click.argument("query")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="Results per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or after (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or before (YYYY-MM-DD).")
+def search(
+    index_path: str, as_json: bool, query: str, limit: int, page: int, since: dt.datetime | None, until: dt.datetime | None
+) -> None:
+    """Search the index. Diacritics are optional: "cong doan" finds "công đoàn".
+
+    \b
+    Syntax: "exact phrase", -excluded, a OR b, title:word
+    Examples:
+      vnsearch search "cong doan"
+      vnsearch search '"công đoàn cơ sở" -covid' --since 2021-01-01
+    """
+    engine = SearchEngine(index_path)
+    if not engine.exists() and _is_default(index_path) and Path(DEFAULT_SOURCE).is_dir():
+        click.echo(f"No index yet: building {index_path}/ from {DEFAULT_SOURCE}/ (first run)…", err=True)
+        engine.add_paths([DEFAULT_SOURCE])
+    results = engine.search(
+        query, limit=limit, offset=(page - 1) * limit,
+        since=since.date() if since else None, until=until.date() if until else None,
+    )
+    if as_json:
+        click.echo(json.dumps(_results_json(results, limit), ensure_ascii=False, indent=2))
+    else:
+        _print_results(results, limit)
+
+
+@main.command()
+@index_option
+def rebuild(index_path: str) -> None:
+    """Rebuild the index from the sources it recorded, with this version's analyzer.
+
+    Use it after upgrading vnsearch, or when the index is damaged.
+
+    \b
+    Example:
+      vnsearch rebuild --index ./index
+    """
+    engine = SearchEngine(index_path)
+    with ProgressBar("Rebuilding") as bar:
+        report = engine.rebuild(progress=bar.update)
+    _print_report(report, engine, False)
+
+
+@main.command()
+@index_option
+@json_option
+def info(index_path: str, as_json: bool) -> None:
+    """Show what the index holds: documents, size, sources, versions.
+
+    \b
+    Example:
+      vnsearch info --json
+    """
+    details = SearchEngine(index_path).info()
+    if as_json:
+        click.echo(json.dumps(_info_json(details), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"index:      {details.path}")
+    click.echo(f"documents:  {details.documents}")
+    click.echo(f"size:       {_size(details.size_bytes)}")
+    click.echo(f"analyzer:   v{details.analyzer_version} (schema v{details.schema_version})")
+    click.echo(f"updated:    {details.updated or '-'}")
+    click.echo("sources:    " + ("\n            ".join(details.sources) or "-"))
+
+
+@main.command()
+@index_option
+@json_option
+@click.argument("text")
+def analyze(index_path: str, as_json: bool, text: str) -> None:
+    """Show the terms each field's analyzer makes of TEXT.
+
+    \b
+    Example:
+      vnsearch analyze "Công đoàn Hoà Bình"
+    """
+    fields = SearchEngine(index_path).analyze(text)
+    if as_json:
+        click.echo(json.dumps(fields, ensure_ascii=False, indent=2))
+        return
+    width = max(map(len, fields))
+    for name, terms in fields.items():
+        click.echo(f"{name.ljust(width)}  {' '.join(terms)}")
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+def _is_default(index_path: str) -> bool:
+    return click.get_current_context().get_parameter_source("index_path") == ParameterSource.DEFAULT
+
+
+class ProgressBar:
+    """A progress bar on stderr, shown only on a terminal; ``update(done, total)``."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty() or total <= 0:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_percent=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def _print_report(report: IndexReport, engine: SearchEngine, as_json: bool) -> None:
+    documents = engine.info().documents
+    if as_json:
+        data = {
+            "added": report.added, "updated": report.updated, "unchanged": report.unchanged,
+            "skipped": [{"item": s.item, "reason": s.reason} for s in report.skipped],
+            "documents": documents, "index": engine.path,
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for skipped in report.skipped:
+        click.echo(f"skipped {skipped}", err=True)
+    click.echo(
+        f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.skipped)} skipped; {documents} documents in {engine.path}"
+    )
+
+
+def _print_results(results: SearchResults, limit: int) -> None:
+    if not results.hits:
+        more = " on this page" if results.total else ""
+        click.echo(f"No results{more} for “{results.query}”.")
+        return
+    first, last = results.offset + 1, results.offset + len(results.hits)
+    click.echo(f"{first}–{last} of {results.total} results for “{results.query}” ({results.took_ms:.0f} ms)")
+    if results.partial:
+        click.echo("No article has all the words; these have most of them.")
+    for rank, hit in enumerate(results.hits, first):
+        _print_hit(rank, hit)
+
+
+def _print_hit(rank: int, hit: Hit) -> None:
+    click.echo()
+    click.echo(f"{rank:>2}. " + click.style(hit.title or hit.id, bold=True))
+    meta = " · ".join(x for x in (hit.date.isoformat() if hit.date else "no date", hit.id) if x)
+    click.echo("    " + click.style(meta, dim=True))
+    click.echo("    " + hit.snippet.mark(BOLD, NOT_BOLD))  # click drops styles off a terminal
+
+
+def _results_json(results: SearchResults, limit: int) -> dict[str, Any]:
+    return {
+        "query": results.query,
+        "total": results.total,
+        "took_ms": results.took_ms,
+        "page": results.offset // limit + 1,
+        "limit": limit,
+        "partial": results.partial,
+        "hits": [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "date": hit.date.isoformat() if hit.date else None,
+                "score": hit.score,
+                "snippet": str(hit.snippet),
+                "path": hit.path,
+                "url": hit.url,
+                "source": hit.source,
+            }
+            for hit in results.hits
+        ],
+    }
+
+
+def _info_json(details: IndexInfo) -> dict[str, Any]:
+    return {
+        "documents": details.documents,
+        "size_bytes": details.size_bytes,
+        "sources": list(details.sources),
+        "analyzer_version": details.analyzer_version,
+        "schema_version": details.schema_version,
+        "updated": details.updated,
+        "path": details.path,
+    }
+
+
+def _size(size: float) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"

@@ -1,0 +1,119 @@
+"""``SearchEngine``: the small facade that apps embed.
+
+    >>> engine = SearchEngine("index")                # opens, or creates on first write
+    >>> engine.add_paths(["seeds/"])                  # doctest: +SKIP
+    >>> engine.search("cong doan").hits[0].title      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from whoosh.searching import Searcher
+
+from . import query
+from .documents import article_from_record
+from .indexer import Index, Progress
+from .models import Article, IndexInfo, IndexReport, SearchResults, Skipped
+from .schema import ANALYZED, build_schema
+from .segment import Segmenter
+
+__all__ = ["SearchEngine"]
+
+
+class SearchEngine:
+    """Search over one index directory; every method is safe to call on a fresh directory."""
+
+    def __init__(self, path: str | os.PathLike[str] = "index", *, segmenter: Segmenter | None = None):
+        """``segmenter`` is used when this creates the index (default: pyvi)."""
+        self._index = Index(path, segmenter)
+        self._searcher: Searcher | None = None
+
+    @property
+    def path(self) -> str:
+        return str(self._index.path)
+
+    def exists(self) -> bool:
+        """Whether an index has been created at :attr:`path`."""
+        return self._index.exists()
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def add_paths(self, paths: Sequence[str | os.PathLike[str]], *, progress: Progress | None = None) -> IndexReport:
+        """Index files and directories (.txt, .jsonl, .jsonl.gz, .json); unchanged articles are skipped."""
+        self._close_searcher()
+        return self._index.add_paths(paths, progress)
+
+    def add_documents(self, records: Iterable[Mapping[str, Any] | Article]) -> IndexReport:
+        """Index records such as ``{"id": "a1", "title": "...", "text": "..."}``; the same id replaces."""
+
+        def articles() -> Iterable[Article | Skipped]:
+            for number, record in enumerate(records, 1):
+                if isinstance(record, Article):
+                    yield record
+                    continue
+                try:
+                    yield article_from_record(record)
+                except ValueError as error:
+                    yield Skipped(str(record.get("id") or f"record {number}"), str(error))
+
+        self._close_searcher()
+        return self._index.add_articles(articles())
+
+    def delete(self, doc_id: str) -> bool:
+        """Remove one article; ``False`` if there was none with that id."""
+        self._close_searcher()
+        return self._index.delete(doc_id)
+
+    def rebuild(self, *, progress: Progress | None = None) -> IndexReport:
+        """Re-index everything from the recorded sources with this version's analyzer."""
+        self._close_searcher()
+        return self._index.rebuild(progress)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> SearchResults:
+        """Ranked results for any text a user types; see :mod:`searcher.query` for the syntax."""
+        return query.search(self._current_searcher(), text, limit=max(limit, 0), offset=max(offset, 0), since=since, until=until)
+
+    def info(self) -> IndexInfo:
+        return self._index.info()
+
+    def analyze(self, text: str) -> dict[str, list[str]]:
+        """The terms each field's analyzer makes of ``text``, like Elasticsearch's ``_analyze``."""
+        schema = self._index.whoosh.schema if self.exists() else build_schema(self._index.segmenter)
+        return {name: [t.text for t in schema[name].analyzer(text)] for name in ANALYZED}
+
+    def close(self) -> None:
+        self._close_searcher()
+
+    def __enter__(self) -> SearchEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _current_searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = self._index.whoosh.searcher(weighting=query.WEIGHTING)
+        else:
+            self._searcher = self._searcher.refresh()  # sees commits by other processes
+        return self._searcher
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None

@@ -1,0 +1,300 @@
+"""Creating, updating and rebuilding the index, and the ``meta`` file kept beside it.
+
+Layout of an index directory::
+
+    index/
+      vnsearch.json      meta: versions, recorded sources, which generation is current
+      whoosh-1/          the Whoosh index itself (one "generation")
+      README.md ...      anything else in the directory is left alone
+
+``rebuild`` writes a new generation next to the current one and switches ``vnsearch.json``
+to it in one atomic rename, so a failed rebuild leaves the old index as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+
+from . import schema as s
+from .documents import Reading, read_paths
+from .errors import IndexNotFoundError, IndexVersionError
+from .models import Article, IndexInfo, IndexReport, Skipped
+from .segment import Segmenter
+
+__all__ = ["Index", "fingerprint"]
+
+META_FILE = "vnsearch.json"
+BATCH_SIZE = 1000  # documents per commit: an interrupted run keeps what it committed
+
+Progress = Callable[[int, int], None]  # called with (bytes read, bytes to read) as files are read
+
+
+@dataclass
+class Meta:
+    generation: int = 1
+    sources: list[str] = field(default_factory=list)
+    schema_version: int = s.SCHEMA_VERSION
+    analyzer_version: int = s.ANALYZER_VERSION
+    updated: str | None = None
+
+    @property
+    def folder(self) -> str:
+        return f"whoosh-{self.generation}"
+
+
+class Index:
+    """One index directory: its meta and its current Whoosh index (opened on first use)."""
+
+    def __init__(self, path: str | os.PathLike[str], segmenter: Segmenter | None = None):
+        self.path = Path(path)
+        self.segmenter = segmenter  # used when this creates the index; an existing one keeps its own
+        self._whoosh: FileIndex | None = None
+
+    def exists(self) -> bool:
+        return (self.path / META_FILE).is_file()
+
+    def meta(self) -> Meta:
+        try:
+            data = json.loads((self.path / META_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise IndexNotFoundError(f"no index at {self.path}: run `vnsearch index PATH` to create one") from None
+        except (OSError, ValueError) as error:
+            raise IndexVersionError(f"{self.path / META_FILE} is unreadable ({error}): run `vnsearch rebuild`") from None
+        return Meta(**{k: data[k] for k in Meta.__dataclass_fields__ if k in data})
+
+    @property
+    def whoosh(self) -> FileIndex:
+        """The current Whoosh index; refuses one written by another schema or analyzer."""
+        if self._whoosh is None:
+            meta = self.meta()
+            if (meta.schema_version, meta.analyzer_version) != (s.SCHEMA_VERSION, s.ANALYZER_VERSION):
+                raise IndexVersionError(
+                    f"the index at {self.path} was built by another version of vnsearch (schema "
+                    f"{meta.schema_version}, analyzer {meta.analyzer_version}; this one needs "
+                    f"{s.SCHEMA_VERSION}, {s.ANALYZER_VERSION}): run `vnsearch rebuild`"
+                )
+            try:
+                self._whoosh = whoosh_index.open_dir(str(self.path / meta.folder))
+            except Exception as error:  # Whoosh raises many kinds for a damaged or missing index
+                raise IndexVersionError(
+                    f"the index at {self.path} cannot be opened ({error}): run `vnsearch rebuild`"
+                ) from None
+        return self._whoosh
+
+    def _writable(self) -> FileIndex:
+        """The Whoosh index to write to, created on first write."""
+        if not self.exists():
+            meta = Meta()
+            self._whoosh = self._create_generation(meta)
+            self._write_meta(meta)
+        return self.whoosh
+
+    def _create_generation(self, meta: Meta) -> FileIndex:
+        folder = self.path / meta.folder
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        return whoosh_index.create_in(str(folder), s.build_schema(self.segmenter))
+
+    def _write_meta(self, meta: Meta) -> None:
+        meta.updated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.path.mkdir(parents=True, exist_ok=True)
+        temporary = self.path / (META_FILE + ".tmp")
+        temporary.write_text(json.dumps(asdict(meta), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(temporary, self.path / META_FILE)
+
+    def _touch(self, sources: Sequence[str] = ()) -> None:
+        meta = self.meta()
+        meta.sources += [p for p in sources if p not in meta.sources]
+        self._write_meta(meta)
+
+    # -- writing ------------------------------------------------------------------------
+
+    def add_paths(self, paths: Sequence[str | os.PathLike[str]], progress: Progress | None = None) -> IndexReport:
+        """Index every article under ``paths`` and record them as sources for :meth:`rebuild`."""
+        reading = read_paths(paths)  # raises for a missing path, before anything is created
+        report = write_articles(self._writable(), _reporting(reading, progress))
+        self._touch([str(Path(p).resolve()) for p in paths])
+        return report
+
+    def add_articles(self, articles: Iterable[Article | Skipped]) -> IndexReport:
+        report = write_articles(self._writable(), articles)
+        self._touch()
+        return report
+
+    def delete(self, doc_id: str) -> bool:
+        with self.whoosh.writer() as writer:
+            deleted = writer.delete_by_term(s.ID_FIELD, doc_id)
+        self._touch()
+        return bool(deleted)
+
+    def rebuild(self, progress: Progress | None = None) -> IndexReport:
+        """Re-read every recorded source into a new generation, then switch to it.
+
+        Articles that cannot be re-read (added through the API, or whose file is gone) are
+        carried over from the old index when it can still be read, so nothing is lost.
+        """
+        meta = self.meta()
+        old_folder = self.path / meta.folder
+        old = _stored_articles(old_folder)
+        if self._whoosh is not None:
+            self._whoosh.close()
+            self._whoosh = None
+        new_meta = replace(meta, generation=meta.generation + 1,
+                           schema_version=s.SCHEMA_VERSION, analyzer_version=s.ANALYZER_VERSION)
+        if self.segmenter is None and old.segmenter is not None:
+            self.segmenter = old.segmenter  # keep the segmenter the index was built with
+        ix = self._create_generation(new_meta)
+        present = [p for p in meta.sources if Path(p).exists()]
+        reread: set[str] = set()
+
+        def fresh() -> Iterator[Article | Skipped]:
+            yield from (Skipped(p, "source no longer exists") for p in meta.sources if p not in present)
+            for item in _reporting(read_paths(present), progress):
+                if isinstance(item, Article):
+                    reread.add(item.id)
+                yield item
+
+        report = write_articles(ix, fresh())
+        carried = [a for a in old.articles if a.id not in reread and not (a.file and Path(a.file).exists())]
+        if carried:
+            report = replace(report, added=report.added + write_articles(ix, carried).added)
+        self._write_meta(new_meta)
+        self._whoosh = ix
+        shutil.rmtree(old_folder, ignore_errors=True)
+        return report
+
+    # -- reading ------------------------------------------------------------------------
+
+    def info(self) -> IndexInfo:
+        meta = self.meta()
+        folder = self.path / meta.folder
+        size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+        return IndexInfo(
+            path=str(self.path), documents=self.whoosh.doc_count(), size_bytes=size,
+            sources=tuple(meta.sources), schema_version=meta.schema_version,
+            analyzer_version=meta.analyzer_version, updated=meta.updated,
+        )
+
+
+def fingerprint(article: Article) -> str:
+    """A hash of everything stored about an article: equal means unchanged."""
+    parts = [article.title, article.text, str(article.date or ""), article.url or "", article.source or "", article.file or ""]
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _reporting(reading: Reading, progress: Progress | None) -> Iterator[Article | Skipped]:
+    for item in reading:
+        yield item
+        if progress:
+            progress(reading.done_bytes, reading.total_bytes)
+
+
+def write_articles(ix: FileIndex, items: Iterable[Article | Skipped]) -> IndexReport:
+    """Add new articles, replace changed ones (same id), skip unchanged ones; commit in batches."""
+    known = _fingerprints(ix)
+    seen: set[str] = set()
+    added = updated = unchanged = 0
+    skipped: list[Skipped] = []
+    writer, pending = None, 0
+    try:
+        for item in items:
+            if isinstance(item, Skipped):
+                skipped.append(item)
+                continue
+            if item.id in seen:
+                skipped.append(Skipped(item.id, "duplicate id: an article with this id was already read in this run"))
+                continue
+            seen.add(item.id)
+            digest = fingerprint(item)
+            if known.get(item.id) == digest:
+                unchanged += 1
+                continue
+            if writer is None:
+                writer = ix.writer()
+            if item.id in known:
+                writer.update_document(**_fields(item, digest))
+                updated += 1
+            else:
+                writer.add_document(**_fields(item, digest))
+                added += 1
+            pending += 1
+            if pending >= BATCH_SIZE:
+                writer.commit()
+                writer, pending = None, 0
+        if writer is not None:
+            writer.commit()
+            writer = None
+    finally:
+        if writer is not None:
+            writer.cancel()
+    return IndexReport(added=added, updated=updated, unchanged=unchanged, skipped=tuple(skipped))
+
+
+def _fields(article: Article, digest: str) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        s.ID_FIELD: article.id,
+        s.TITLE: article.title,
+        s.TITLE_WORDS: article.title,
+        s.BODY: article.text,
+        s.BODY_WORDS: article.text,
+        s.FINGERPRINT: digest,
+    }
+    if article.date:
+        fields[s.DATE] = dt.datetime(article.date.year, article.date.month, article.date.day)
+    for name, value in ((s.URL, article.url), (s.FILE, article.file), (s.SOURCE, article.source)):
+        if value:
+            fields[name] = value
+    return fields
+
+
+def article_from_stored(stored: dict[str, Any]) -> Article:
+    """The article behind a document's stored fields."""
+    date = stored.get(s.DATE)
+    return Article(
+        id=stored[s.ID_FIELD], title=stored.get(s.TITLE, ""), text=stored.get(s.BODY, ""),
+        date=date.date() if date else None, url=stored.get(s.URL), source=stored.get(s.SOURCE),
+        file=stored.get(s.FILE),
+    )
+
+
+def _fingerprints(ix: FileIndex) -> dict[str, str]:
+    with ix.reader() as reader:
+        if reader.doc_count() == 0:
+            return {}
+        ids = reader.column_reader(s.ID_FIELD)
+        prints = reader.column_reader(s.FINGERPRINT)
+        return {_text(ids[n]): _text(prints[n]) for n in reader.all_doc_ids()}
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+@dataclass
+class _Stored:
+    articles: list[Article]
+    segmenter: Segmenter | None
+
+
+def _stored_articles(folder: Path) -> _Stored:
+    """Every article stored in an old index and its segmenter; nothing if it cannot be read."""
+    try:
+        ix = whoosh_index.open_dir(str(folder))
+        with ix.reader() as reader:
+            articles = [article_from_stored(stored) for stored in reader.all_stored_fields()]
+        tokenizer = ix.schema[s.BODY_WORDS].analyzer[0]
+        return _Stored(articles, getattr(tokenizer, "segmenter", None))
+    except Exception:  # a damaged or incompatible index: rebuild from the sources alone
+        return _Stored([], None)

@@ -1,0 +1,114 @@
+"""The values that flow through vnsearch: articles in, hits and reports out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+__all__ = ["Article", "Hit", "IndexInfo", "IndexReport", "SearchResults", "Skipped", "Snippet"]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article, as read from a file or given to :meth:`SearchEngine.add_documents`."""
+
+    id: str
+    title: str
+    text: str
+    date: dt.date | None = None
+    url: str | None = None
+    source: str | None = None  # site or folder, e.g. "baohanam.com.vn" or "seeds"
+    file: str | None = None  # the file it was read from, when it was
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not indexed, and why: ``Skipped("data.jsonl:12", "not valid JSON")``."""
+
+    item: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What one indexing run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: tuple[Skipped, ...] = ()
+
+    @property
+    def indexed(self) -> int:
+        """Documents written by this run (added or updated)."""
+        return self.added + self.updated
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A passage of an article with the words that matched the query.
+
+    ``str(snippet)`` marks them with ``<b>…</b>``; :meth:`mark` chooses other marks.
+    """
+
+    text: str
+    matches: tuple[tuple[int, int], ...] = ()  # (start, end) character spans in ``text``
+
+    def mark(self, before: str = "<b>", after: str = "</b>", escape=lambda s: s) -> str:  # type: ignore[no-untyped-def]
+        """The text with each match wrapped; ``escape`` is applied to every piece of text."""
+        pieces, done = [], 0
+        for start, end in self.matches:
+            pieces += [escape(self.text[done:start]), before, escape(self.text[start:end]), after]
+            done = end
+        pieces.append(escape(self.text[done:]))
+        return "".join(pieces)
+
+    def __str__(self) -> str:
+        return self.mark()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    id: str
+    title: str
+    date: dt.date | None
+    score: float
+    snippet: Snippet
+    url: str | None = None
+    file: str | None = None
+    source: str | None = None
+
+    @property
+    def path(self) -> str | None:
+        """Where the article can be read: its URL when known, else the file it came from."""
+        return self.url or self.file
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of results for a query."""
+
+    query: str
+    total: int  # documents matching, over all pages
+    took_ms: float
+    hits: tuple[Hit, ...] = ()
+    offset: int = 0
+    partial: bool = False  # no document had every word: these match some of them
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What ``vnsearch info`` shows."""
+
+    path: str
+    documents: int
+    size_bytes: int
+    sources: tuple[str, ...]
+    schema_version: int
+    analyzer_version: int
+    updated: str | None = None  # ISO time of the last change

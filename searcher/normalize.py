@@ -1,0 +1,110 @@
+"""Vietnamese text normalization: pure ``str -> str`` functions.
+
+Every text and every query goes through the same steps, so that spellings a reader sees as
+the same word become the same term:
+
+    >>> normalize("Hoà bình")                 # one tone-mark placement, case folded
+    'hòa bình'
+    >>> normalize("KỸ THUẬT") == normalize("kĩ thuật")    # i/y spelling variants
+    True
+    >>> fold(normalize("Công đoàn Đà Nẵng"))  # diacritics folded, đ -> d
+    'cong doan da nang'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from unidecode import unidecode
+
+__all__ = ["canonical", "fold", "nfc", "normalize"]
+
+# Combining tone marks: huyền, sắc, ngã, hỏi, nặng.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_VOWELS = frozenset("aăâeêioôơuưy")
+_SHAPED_VOWELS = frozenset("ăâêôơư")
+_ONSETS = frozenset(
+    "b c ch d đ g gh gi h k kh l m n ng ngh nh p ph qu r s t th tr v x".split()
+) | {""}
+_CODAS = frozenset("c ch m n ng nh p t".split()) | {""}
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def nfc(text: str) -> str:
+    """Compose decomposed text (NFD, Windows-1258 style) into NFC."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+def canonical(text: str) -> str:
+    """Put each syllable's tone mark in one canonical place and unify i/y spellings.
+
+    Case is kept; words that are not Vietnamese syllables (``café``) are left alone.
+
+        >>> canonical("Hoà thuỷ khoẻ")
+        'Hòa thủy khỏe'
+        >>> canonical("Kỹ sư Mỹ quý")
+        'Kĩ sư Mĩ quí'
+    """
+    return _LETTER_RUN.sub(lambda m: canonical_syllable(m.group()), nfc(text))
+
+
+def normalize(text: str) -> str:
+    """NFC, canonical tone placement and i/y spelling, case folded (Đ -> đ)."""
+    return canonical(text).casefold()
+
+
+def fold(text: str) -> str:
+    """Strip diacritics with unidecode: ``công đoàn`` -> ``cong doan``, ``Đà`` -> ``Da``."""
+    if text.isascii():
+        return text
+    return unidecode(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def canonical_syllable(word: str) -> str:
+    """:func:`canonical` for one run of letters."""
+    letters: list[str] = []  # base letters with their vowel shape (â, ơ, ư ...), no tone
+    tone = ""
+    for char in unicodedata.normalize("NFD", word):
+        if char in _TONE_MARKS:
+            if tone:
+                return word  # two tone marks: not a Vietnamese syllable
+            tone = char
+        elif unicodedata.combining(char) and letters:
+            letters[-1] += char
+        else:
+            letters.append(char)
+    letters = [unicodedata.normalize("NFC", letter) for letter in letters]
+    lower = [letter.lower() for letter in letters]
+
+    vowels = [i for i, letter in enumerate(lower) if letter in _VOWELS]
+    if not vowels or vowels[-1] - vowels[0] + 1 != len(vowels):
+        return word
+    first, last = vowels[0], vowels[-1]
+    onset, coda = "".join(lower[:first]), "".join(lower[last + 1 :])
+    # "qu" and "gi" (before another vowel) are onsets: quý, giữa, già.
+    if (onset, lower[first]) in {("q", "u"), ("g", "i")} and last > first:
+        onset += lower[first]
+        first += 1
+    if onset not in _ONSETS or coda not in _CODAS or last - first > 2:
+        return word
+
+    if onset and first == last and lower[first] == "y" and not coda:
+        # kỹ/kĩ, lý/lí, mỹ/mĩ, quý/quí, sỹ/sĩ, tỷ/tỉ: one spelling, i.
+        letters[first] = "I" if letters[first] == "Y" else "i"
+    if tone:
+        shaped = [i for i in range(first, last + 1) if lower[i] in _SHAPED_VOWELS]
+        if shaped:
+            target = shaped[-1]  # người, quốc, nguyễn, rượu
+        elif coda:
+            target = last  # hoàng, toán, hoạch
+        elif last - first == 2:
+            target = first + 1  # ngoài, khuỷu
+        else:
+            target = first  # hòa, thủy, khỏe, mùa, mía
+        letters[target] = unicodedata.normalize("NFC", letters[target] + tone)
+    return "".join(letters)

@@ -1,0 +1,107 @@
+"""The Python API, as an app embeds it."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, ids
+from searcher import IndexNotFoundError, IndexVersionError, SearchEngine, Skipped
+
+
+def test_add_paths_reports_and_skips_unchanged(engine: SearchEngine, tmp_path: Path) -> None:
+    report = engine.add_paths([SEEDS])
+    assert (report.added, report.updated, report.unchanged, report.skipped) == (5, 0, 0, ())
+    again = engine.add_paths([SEEDS])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 5)
+    assert engine.info().documents == 5
+
+
+def test_changed_file_is_updated_in_place(engine: SearchEngine, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    page = folder / "bai.txt"
+    page.write_text("Bão số 3 đổ bộ vào Quảng Ninh\nGió giật mạnh ở Hạ Long.", encoding="utf-8")
+    engine.add_paths([folder])
+    page.write_text("Bão số 3 đổ bộ vào Quảng Ninh\nMưa lớn ở Cẩm Phả.", encoding="utf-8")
+    report = engine.add_paths([folder])
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 0)
+    assert engine.info().documents == 1
+    assert ids(engine.search("cam pha")) == ["bai.txt"]
+    assert ids(engine.search("ha long")) == []
+
+
+def test_add_documents_same_id_replaces(engine: SearchEngine) -> None:
+    engine.add_documents([{"id": "a1", "title": "Giá vàng tăng", "text": "Giá vàng hôm nay tăng mạnh."}])
+    report = engine.add_documents([{"id": "a1", "title": "Giá vàng giảm", "text": "Giá vàng hôm nay giảm sâu."}])
+    assert (report.added, report.updated) == (0, 1)
+    results = engine.search("gia vang")
+    assert results.total == 1
+    hit = results.hits[0]
+    assert (hit.id, hit.title, hit.date, hit.path) == ("a1", "Giá vàng giảm", None, None)
+    assert str(hit.snippet) == "<b>Giá vàng</b> hôm nay giảm sâu."
+
+
+def test_add_documents_reports_bad_records(engine: SearchEngine) -> None:
+    report = engine.add_documents([{"id": "ok", "text": "Có nội dung"}, {"id": "empty", "title": "Không"}, {"text": "x"}])
+    assert report.added == 1
+    assert report.skipped == (
+        Skipped("empty", "no text (expected a 'text', 'body' or 'content' string)"),
+        Skipped("record 3", "no 'id'"),
+    )
+
+
+def test_hit_fields(engine: SearchEngine) -> None:
+    engine.add_documents([{"id": "u1", "title": "Tin bóng đá", "text": "Việt Nam thắng.", "date": "2021-05-01",
+                           "url": "https://thethao.vn/u1.htm"}])
+    hit = engine.search("viet nam").hits[0]
+    assert (hit.id, hit.title, hit.date, hit.path, hit.source) == (
+        "u1", "Tin bóng đá", dt.date(2021, 5, 1), "https://thethao.vn/u1.htm", "thethao.vn")
+    assert hit.score > 0
+
+
+def test_delete(corpus_engine: SearchEngine) -> None:
+    assert corpus_engine.delete("table")
+    assert not corpus_engine.delete("table")
+    assert "table" not in ids(corpus_engine.search("ban"))
+
+
+def test_search_before_any_index_says_what_to_run(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError) as error:
+        SearchEngine(tmp_path / "none").search("x")
+    assert str(error.value) == f"no index at {tmp_path / 'none'}: run `vnsearch index PATH` to create one"
+
+
+def test_rebuild_rereads_sources_and_keeps_api_documents(engine: SearchEngine, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Bão số 3 đổ bộ vào Quảng Ninh\nGió giật mạnh ở Hạ Long.", encoding="utf-8")
+    engine.add_paths([folder])
+    engine.add_documents([{"id": "api-1", "title": "Tin nhập tay", "text": "Nội dung nhập qua API."}])
+    (folder / "b.txt").write_text("Lũ quét ở Lào Cai\nMưa lớn kéo dài.", encoding="utf-8")
+    report = engine.rebuild()
+    assert report.added == 3
+    assert sorted(ids(engine.search("-xyz", limit=10))) == ["a.txt", "api-1", "b.txt"]
+
+
+def test_incompatible_index_is_refused_until_rebuilt(engine: SearchEngine) -> None:
+    engine.add_paths([SEEDS])
+    meta_file = Path(engine.path) / "vnsearch.json"
+    meta = json.loads(meta_file.read_text())
+    meta["analyzer_version"] = 0
+    meta_file.write_text(json.dumps(meta))
+    stale = SearchEngine(engine.path)
+    with pytest.raises(IndexVersionError, match=r"run `vnsearch rebuild`$"):
+        stale.search("cong doan")
+    stale.rebuild()
+    assert stale.search("cong doan").total == 5
+
+
+def test_analyze_shows_every_field(engine: SearchEngine) -> None:
+    assert engine.analyze("Công đoàn") == {
+        "title": ["cong", "doan"],
+        "title_words": ["công", "đoàn", "công_đoàn", "cong_doan"],
+        "body": ["cong", "doan"],
+        "body_words": ["công", "đoàn", "công_đoàn", "cong_doan"],
+    }

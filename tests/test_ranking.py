@@ -1,0 +1,128 @@
+"""Expected top results over a fixture corpus (fast segmenter) and over the seeds (pyvi)."""
+
+import datetime as dt
+
+import pytest
+
+from conftest import ids
+from searcher import SearchEngine
+
+
+def test_query_without_accents_finds_every_accented_form(corpus_engine: SearchEngine) -> None:
+    assert sorted(ids(corpus_engine.search("ban"))) == ["football", "sale", "table"]  # bàn, bán, bàn thắng
+
+
+def test_accented_query_ranks_exact_diacritics_first(corpus_engine: SearchEngine) -> None:
+    # "sale" says bán five times; "bàn" is what was typed.
+    assert ids(corpus_engine.search("bàn")) == ["table", "football", "sale"]
+    assert ids(corpus_engine.search("bán"))[0] == "sale"
+
+
+def test_compound_beats_adjacent_syllables_and_scattered_ones(corpus_engine: SearchEngine) -> None:
+    # union: "công đoàn" the word; success: "thành công đoàn kết"; scattered: "công nhật ... đoàn khách"
+    assert ids(corpus_engine.search("cong doan")) == ["union", "success", "scattered"]
+
+
+def test_phrase_inside_a_compound(corpus_engine: SearchEngine) -> None:
+    assert ids(corpus_engine.search("đoàn cơ")) == ["union"]
+    assert ids(corpus_engine.search('"doan co so"')) == ["union"]
+
+
+def test_pasted_title_is_searched_as_words(corpus_engine: SearchEngine) -> None:
+    results = corpus_engine.search("U23 Việt Nam - U23 Malaysia: Thử nghiệm và khắc phục")
+    assert ids(results) == ["football"]
+    assert not results.partial
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['(bóng đá) / "U23', "U23 [Việt Nam]: 2-0!", 'title:"', "OR", "-", '"""', "a:b:c", "title:", "\\/*?~^"],
+)
+def test_odd_queries_never_fail(corpus_engine: SearchEngine, query: str) -> None:
+    corpus_engine.search(query)
+
+
+def test_odd_query_still_finds_its_words(corpus_engine: SearchEngine) -> None:
+    assert ids(corpus_engine.search('(bóng đá) / "U23')) == ["football"]
+
+
+def test_tone_placement_and_i_y_spellings_match(corpus_engine: SearchEngine) -> None:
+    # The article writes "thuỷ điện Hoà Bình", "Kỹ thuật", "sức khoẻ".
+    for query in ["thủy điện hòa bình", "thuỷ điện hoà bình", "kĩ thuật", "sức khỏe", "THUY DIEN"]:
+        assert ids(corpus_engine.search(query)) == ["hydro"], query
+
+
+def test_exclusion(corpus_engine: SearchEngine) -> None:
+    assert ids(corpus_engine.search("ban -ban")) == []
+    assert ids(corpus_engine.search("ban -bán")) == ["table", "football"]  # accented: that spelling only
+    assert ids(corpus_engine.search("ban -thang")) == ["sale", "table"]
+    assert "sale" not in ids(corpus_engine.search("gia ban -nha"))
+
+
+def test_or(corpus_engine: SearchEngine) -> None:
+    assert sorted(ids(corpus_engine.search("thuy OR malaysia"))) == ["football", "hydro"]
+
+
+def test_title_field(corpus_engine: SearchEngine) -> None:
+    assert ids(corpus_engine.search("title:ban")) == ["sale", "table"]
+    assert ids(corpus_engine.search('title:"cai ban"')) == ["table"]
+
+
+def test_date_range(corpus_engine: SearchEngine) -> None:
+    assert ids(corpus_engine.search("ban", since=dt.date(2022, 1, 1))) == ["sale", "table"]
+    assert ids(corpus_engine.search("ban", until=dt.date(2022, 1, 10))) == ["table", "football"]
+    assert ids(corpus_engine.search("ban", since=dt.date(2022, 1, 11), until=dt.date(2022, 1, 31))) == []
+
+
+def test_partial_matches_when_no_article_has_every_word(corpus_engine: SearchEngine) -> None:
+    results = corpus_engine.search("cong doan xyzzy")
+    assert results.partial
+    assert ids(results) == ["union", "success", "scattered"]
+    assert not corpus_engine.search("cong doan").partial
+
+
+def test_folded_query_highlights_the_accented_words(corpus_engine: SearchEngine) -> None:
+    snippet = corpus_engine.search("cong doan").hits[0].snippet
+    assert str(snippet) == "<b>Công đoàn</b> cơ sở tổ chức hội nghị tổng kết. <b>Đoàn</b> viên <b>công đoàn</b> tham dự đông đủ."
+
+
+def test_accented_query_highlights_its_own_spelling(corpus_engine: SearchEngine) -> None:
+    snippet = corpus_engine.search("bàn").hits[1].snippet  # football: "hai bàn thắng"
+    assert "<b>bàn</b> thắng" in str(snippet)
+
+
+def test_pages(corpus_engine: SearchEngine) -> None:
+    first = corpus_engine.search("ban", limit=2)
+    second = corpus_engine.search("ban", limit=2, offset=2)
+    assert (first.total, second.total) == (3, 3)
+    assert ids(first) + ids(second) == ids(corpus_engine.search("ban"))
+
+
+# -- the seeds, with pyvi ------------------------------------------------------------------
+
+
+def test_seeds_with_and_without_diacritics(seeds_engine: SearchEngine) -> None:
+    folded, accented = seeds_engine.search("cong doan"), seeds_engine.search("công đoàn")
+    assert folded.total == accented.total == 5
+    assert ids(folded)[:2] == ids(accented)[:2] == ["001_37a8b72512109e4f.txt", "002_a25af5b666581c5b.txt"]
+
+
+@pytest.mark.parametrize(
+    "query, top",
+    [
+        ("lang son", "004_dd78adaa512fb10c.txt"),
+        ("Lâm Đồng", "002_a25af5b666581c5b.txt"),
+        ("trung du mien nui phia dong bac", "003_235005d3aa13c8c5.txt"),
+        ("Hội nghị tổng kết công tác công đoàn năm 2020,triển khai nhiệm vụ năm 2021", "004_dd78adaa512fb10c.txt"),
+        ("can bo cong doan chuyen trach", "000_c2e67805cb762b83.txt"),
+        ("quỹ xã hội công đoàn", "001_37a8b72512109e4f.txt"),
+    ],
+)
+def test_seeds_top_result(seeds_engine: SearchEngine, query: str, top: str) -> None:
+    assert ids(seeds_engine.search(query))[0] == top
+
+
+def test_seed_footers_are_not_searchable(seeds_engine: SearchEngine) -> None:
+    assert seeds_engine.search('"nha khoa daisy"').total == 0
+    assert seeds_engine.search('"giấy phép xuất bản"').total == 0
+    assert seeds_engine.search('"skip to main content"').total == 0
