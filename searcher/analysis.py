@@ -4,9 +4,9 @@ Each text field is indexed twice (see :mod:`searcher.schema`):
 
 * **syllables**, with positions, folded: ``Công đoàn`` -> ``cong`` ``doan``. Recall for queries
   typed without diacritics, and phrases at syllable level (``đoàn cơ`` inside ``công đoàn cơ sở``).
-* **words**, frequencies only: every syllable as written (normalized), plus each compound the
-  segmenter finds, as written and folded: ``công`` ``đoàn`` ``công_đoàn`` ``cong_doan``. This is
-  what lets ranking prefer exact diacritics and real compounds.
+* **words**, frequencies only: each accented syllable as written (normalized), and each
+  compound the segmenter finds, folded: ``công`` ``đoàn`` ``cong_doan``. This is what lets
+  ranking prefer exact diacritics and real compounds.
 
     >>> [t.text for t in syllable_analyzer()("Hoà bình")]
     ['hoa', 'binh']
@@ -29,7 +29,7 @@ from .normalize import fold, normalize
 from .segment import Segmenter, pyvi_segment
 
 __all__ = [
-    "CompoundFoldFilter",
+    "ExactWordsFilter",
     "FoldFilter",
     "NormalizeFilter",
     "SyllableTokenizer",
@@ -53,9 +53,10 @@ _TOKEN = re.compile(
 COMPOUND_JOINER = "_"
 
 
-def tokens(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=4)  # each text is analyzed into two fields, one after the other
+def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     """Every token of ``text`` (syllables, numbers, punctuation) with its character span."""
-    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(nfc_for_offsets(text))]
+    return tuple((m.group(), m.start(), m.end()) for m in _TOKEN.finditer(nfc_for_offsets(text)))
 
 
 def nfc_for_offsets(text: str) -> str:
@@ -183,17 +184,18 @@ class FoldFilter(Filter):
             yield token
 
 
-class CompoundFoldFilter(Filter):
-    """Adds the folded form of each compound: ``công_đoàn`` is followed by ``cong_doan``."""
+class ExactWordsFilter(Filter):
+    """Keeps what the folded syllables cannot tell: a syllable's accented spelling (``đoàn``;
+    a plain ``tinh`` is dropped) and compounds, folded (``công_đoàn`` -> ``cong_doan``)."""
 
     def __call__(self, stream: Iterator[Token]) -> Iterator[Token]:
         for token in stream:
-            yield token
+            folded = fold_term(token.text)
             if COMPOUND_JOINER in token.text:
-                folded = fold_term(token.text)
-                if folded != token.text:
-                    token.text = folded
-                    yield token
+                token.text = folded
+                yield token
+            elif folded != token.text:
+                yield token
 
 
 def syllable_analyzer() -> Any:
@@ -202,5 +204,5 @@ def syllable_analyzer() -> Any:
 
 
 def word_analyzer(segmenter: Segmenter | None = None) -> Any:
-    """Exact syllables plus compounds, exact and folded: ``công đoàn công_đoàn cong_doan``."""
-    return WordTokenizer(segmenter) | NormalizeFilter() | CompoundFoldFilter()
+    """Accented syllables and folded compounds: ``Công đoàn tỉnh`` -> ``công đoàn cong_doan tỉnh``."""
+    return WordTokenizer(segmenter) | NormalizeFilter() | ExactWordsFilter()

@@ -9,10 +9,10 @@ Ranking:
 * every word must match, in the title or the body, with or without diacritics (when no
   article has them all, the articles with most of them are returned, ``partial=True``);
 * BM25F over title (boosted) and body, on folded syllables;
-* bonuses for the exact (accented) word, for the compounds the query's adjacent words form
-  (``công đoàn`` -> ``công_đoàn``), and for the words appearing together and in order;
-* a query typed with diacritics ranks articles matching more of its words exactly above
-  the others: ``bàn`` finds ``bàn`` before ``bán``.
+* bonuses for an accented word spelled as typed, for the compounds the query's adjacent
+  words form (``cong doan`` -> ``cong_doan``), and for the words appearing together in order;
+* a query typed with diacritics ranks articles that spell more of its accented words as
+  typed above the others: ``bàn`` finds ``bàn`` before ``bán``.
 """
 
 from __future__ import annotations
@@ -178,17 +178,14 @@ def _excluded(clause: Clause) -> q.Query:
 def _bonuses(parsed: ParsedQuery) -> list[q.Query]:
     both = [s.TITLE, s.BODY]
     bonuses: list[q.Query] = []
-    if parsed.accented:
-        for group in parsed.groups:
-            for clause in group:
-                bonuses += [_exact(w.exact, _fields(clause), EXACT_BOOST) for w in clause.words]
+    for group in parsed.groups:
+        for clause in group:
+            bonuses += [_exact(w.exact, _fields(clause), EXACT_BOOST) for w in clause.words if w.accented]
     for run in parsed.runs:
         for n in (2, 3):
             for i in range(len(run) - n + 1):
-                gram = run[i : i + n]
-                bonuses.append(_exact(COMPOUND_JOINER.join(w.folded for w in gram), both, COMPOUND_BOOST))
-                if parsed.accented:
-                    bonuses.append(_exact(COMPOUND_JOINER.join(w.exact for w in gram), both, COMPOUND_BOOST))
+                compound = COMPOUND_JOINER.join(w.folded for w in run[i : i + n])
+                bonuses.append(_exact(compound, both, COMPOUND_BOOST))
         folded = [w.folded for w in run]
         bonuses += [q.Phrase(f, folded, boost=PHRASE_BOOST * _boost(f)) for f in both]
     return bonuses
@@ -241,9 +238,9 @@ def search(
 
 
 def _exact_matches(hit: object, parsed: ParsedQuery) -> int:
-    """How many of the query's words the article contains exactly as typed."""
+    """How many of the query's accented words the article contains spelled as typed."""
     matched = {text for field, text in hit.matched_terms() if field in (s.TITLE_WORDS, s.BODY_WORDS)}  # type: ignore[attr-defined]
-    return sum(w.exact.encode("utf-8") in matched for w in parsed.words)
+    return sum(w.accented and w.exact.encode("utf-8") in matched for w in parsed.words)
 
 
 def _date_filter(since: dt.date | None, until: dt.date | None) -> q.Query | None:

@@ -15,11 +15,11 @@ from .segment import Segmenter
 __all__ = ["ANALYZER_VERSION", "SCHEMA_VERSION", "build_schema"]
 
 SCHEMA_VERSION = 1
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 ID_FIELD = "id"
 TITLE = "title"  # folded syllables, positions; stored
-TITLE_WORDS = "title_words"  # exact syllables and compounds, frequencies only
+TITLE_WORDS = "title_words"  # accented syllables and folded compounds, frequencies only
 BODY = "body"
 BODY_WORDS = "body_words"
 DATE = "date"

@@ -109,49 +109,71 @@ class _PyviModel:
                 # The dictionary writes "hoà"; news writes "hòa". Accept both spellings.
                 grams.update({entry, canonical(entry)})
 
-    def features(self, tokens: Sequence[str]) -> list[dict[str, Any]]:
-        """pyvi's ``ViTokenizer.word2features`` for every token."""
+    def features(self, tokens: Sequence[str]) -> list[list[str]]:
+        """pyvi's ``ViTokenizer.word2features`` for every token, as CRFsuite attribute names.
+
+        pyvi passes dicts in which most boolean features are False. An attribute whose value
+        is 0 adds nothing to a CRF's scores, so only the true ones are listed: the labels are
+        the same and the tagger does half the work.
+        """
         n = len(tokens)
         lower = [t.lower() for t in tokens]
-        spelled = [canonical(t) for t in lower]
+        spelled = [_spelling(t) for t in lower]
+        words = [_word_attributes(t) for t in lower]  # ("word.lower():x", "-1:…", "+1:…")
         title = [t.istitle() for t in tokens]
         upper = [t.isupper() for t in tokens]
         bigrams, trigrams = self.bigrams, self.trigrams
-
-        def bigram(i: int) -> bool:  # tokens i-1, i
-            return f"{lower[i - 1]} {lower[i]}" in bigrams or f"{spelled[i - 1]} {spelled[i]}" in bigrams
-
-        def trigram(i: int) -> bool:  # tokens i-2, i-1, i
-            return (
-                f"{lower[i - 2]} {lower[i - 1]} {lower[i]}" in trigrams
-                or f"{spelled[i - 2]} {spelled[i - 1]} {spelled[i]}" in trigrams
-            )
-
+        # bigram[i]: tokens i-1..i are a dictionary word; trigram[i]: tokens i-2..i are.
+        bigram = [False] + [
+            f"{lower[i - 1]} {lower[i]}" in bigrams or f"{spelled[i - 1]} {spelled[i]}" in bigrams
+            for i in range(1, n)
+        ]
+        trigram = [False, False] + [
+            f"{lower[i - 2]} {lower[i - 1]} {lower[i]}" in trigrams
+            or f"{spelled[i - 2]} {spelled[i - 1]} {spelled[i]}" in trigrams
+            for i in range(2, n)
+        ]
         result = []
-        for i, token in enumerate(tokens):
-            f: dict[str, Any] = {
-                "bias": 1.0,
-                "word.lower()": lower[i],
-                "word.isupper()": upper[i],
-                "word.istitle()": title[i],
-                "word.isdigit()": token.isdigit(),
-            }
-            if i > 0:
-                f["-1:word.lower()"] = lower[i - 1]
-                f["-1:word.istitle()"] = title[i - 1]
-                f["-1:word.isupper()"] = upper[i - 1]
-                f["-1:word.bi_gram()"] = bigram(i)
-                if i > 1:
-                    f["-2:word.tri_gram()"] = trigram(i)
+        for i in range(n):
+            f = ["bias", words[i][0]]
+            if upper[i]:
+                f.append("word.isupper()")
+            if title[i]:
+                f.append("word.istitle()")
+            if tokens[i].isdigit():
+                f.append("word.isdigit()")
+            if i:
+                f.append(words[i - 1][1])
+                if title[i - 1]:
+                    f.append("-1:word.istitle()")
+                if upper[i - 1]:
+                    f.append("-1:word.isupper()")
+                if bigram[i]:
+                    f.append("-1:word.bi_gram()")
+                if trigram[i]:
+                    f.append("-2:word.tri_gram()")
             if i < n - 1:
-                f["+1:word.lower()"] = lower[i + 1]
-                f["+1:word.istitle()"] = title[i + 1]
-                f["+1:word.isupper()"] = upper[i + 1]
-                f["+1:word.bi_gram()"] = bigram(i + 1)
-                if i < n - 2:
-                    f["+2:word.tri_gram()"] = trigram(i + 2)
+                f.append(words[i + 1][2])
+                if title[i + 1]:
+                    f.append("+1:word.istitle()")
+                if upper[i + 1]:
+                    f.append("+1:word.isupper()")
+                if bigram[i + 1]:
+                    f.append("+1:word.bi_gram()")
+                if i < n - 2 and trigram[i + 2]:
+                    f.append("+2:word.tri_gram()")
             result.append(f)
         return result
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_attributes(lower: str) -> tuple[str, str, str]:
+    return "word.lower():" + lower, "-1:word.lower():" + lower, "+1:word.lower():" + lower
+
+
+@lru_cache(maxsize=1 << 16)
+def _spelling(token: str) -> str:
+    return canonical(token)
 
 
 @lru_cache(maxsize=1)
