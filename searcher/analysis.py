@@ -67,8 +67,9 @@ def nfc_for_offsets(text: str) -> str:
 
 
 def is_word(token: str) -> bool:
-    """Whether a token is indexed: it has a letter or digit (punctuation is not)."""
-    return any(c.isalnum() for c in token)
+    """Whether a token is indexed: punctuation is not. (Every other kind of token the
+    pattern finds starts or ends with a letter or digit.)"""
+    return token[0].isalnum() or token[-1].isalnum()
 
 
 def index_form(token: str) -> str:

@@ -14,10 +14,10 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
-from . import query
 from .documents import article_from_record
 from .indexer import Index, Progress
 from .models import Article, IndexInfo, IndexReport, SearchResults, Skipped
+from .ranking import IndexView, search
 from .schema import ANALYZED, build_schema
 from .segment import Segmenter
 
@@ -31,6 +31,7 @@ class SearchEngine:
         """``segmenter`` is used when this creates the index (default: pyvi)."""
         self._index = Index(path, segmenter)
         self._searcher: Searcher | None = None
+        self._view: IndexView | None = None
 
     @property
     def path(self) -> str:
@@ -85,7 +86,7 @@ class SearchEngine:
         until: dt.date | None = None,
     ) -> SearchResults:
         """Ranked results for any text a user types; see :mod:`searcher.query` for the syntax."""
-        return query.search(self._current_searcher(), text, limit=max(limit, 0), offset=max(offset, 0), since=since, until=until)
+        return search(self._current_view(), text, limit=max(limit, 0), offset=max(offset, 0), since=since, until=until)
 
     def info(self) -> IndexInfo:
         return self._index.info()
@@ -106,14 +107,19 @@ class SearchEngine:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _current_searcher(self) -> Searcher:
+    def _current_view(self) -> IndexView:
+        """The index as of its last commit (by this process or another)."""
         if self._searcher is None:
-            self._searcher = self._index.whoosh.searcher(weighting=query.WEIGHTING)
-        else:
-            self._searcher = self._searcher.refresh()  # sees commits by other processes
-        return self._searcher
+            self._searcher = self._index.whoosh.searcher()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+            self._view = None
+        if self._view is None:
+            self._view = IndexView(self._searcher.reader())
+        return self._view
 
     def _close_searcher(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        self._view = None

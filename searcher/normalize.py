@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
-__all__ = ["canonical", "fold", "nfc", "normalize"]
+__all__ = ["canonical", "fold", "nfc", "normalize", "spellings"]
 
 # Combining tone marks: huyền, sắc, ngã, hỏi, nặng.
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -30,6 +30,7 @@ _ONSETS = frozenset(
 ) | {""}
 _CODAS = frozenset("c ch m n ng nh p t".split()) | {""}
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 
 
 def nfc(text: str) -> str:
@@ -108,3 +109,23 @@ def canonical_syllable(word: str) -> str:
             target = first  # hòa, thủy, khỏe, mùa, mía
         letters[target] = unicodedata.normalize("NFC", letters[target] + tone)
     return "".join(letters)
+
+
+def _letter_classes() -> dict[str, str]:
+    found: dict[str, set[str]] = {}
+    for letter in _LETTERS + "bcfghjklmnpqrstvwxz":
+        found.setdefault(unidecode(letter), set()).update({letter, letter.upper()})
+    found["i"] = found["y"] = found["i"] | found["y"]  # kĩ/kỹ: one word, either letter
+    return {key: "[" + "".join(sorted(letters)) + "]" for key, letters in found.items()}
+
+
+_LETTER_CLASSES = _letter_classes()
+
+
+def spellings(folded: str) -> str:
+    """A regular expression for every way of writing a folded word (NFC, any case).
+
+        >>> bool(re.fullmatch(spellings("hoa"), "Hoà"))
+        True
+    """
+    return "".join(_LETTER_CLASSES.get(c, re.escape(c)) for c in folded)

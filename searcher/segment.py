@@ -124,15 +124,20 @@ class _PyviModel:
         upper = [t.isupper() for t in tokens]
         bigrams, trigrams = self.bigrams, self.trigrams
         # bigram[i]: tokens i-1..i are a dictionary word; trigram[i]: tokens i-2..i are.
-        bigram = [False] + [
-            f"{lower[i - 1]} {lower[i]}" in bigrams or f"{spelled[i - 1]} {spelled[i]}" in bigrams
-            for i in range(1, n)
-        ]
-        trigram = [False, False] + [
-            f"{lower[i - 2]} {lower[i - 1]} {lower[i]}" in trigrams
-            or f"{spelled[i - 2]} {spelled[i - 1]} {spelled[i]}" in trigrams
-            for i in range(2, n)
-        ]
+        # (spelled[i] is lower[i] unless canonical spelling changed it.)
+        bigram = [False] * n
+        trigram = [False] * n
+        for i in range(1, n):
+            pair = f"{lower[i - 1]} {lower[i]}"
+            bigram[i] = pair in bigrams or (
+                (spelled[i] is not lower[i] or spelled[i - 1] is not lower[i - 1])
+                and f"{spelled[i - 1]} {spelled[i]}" in bigrams
+            )
+            if i > 1:
+                trigram[i] = f"{lower[i - 2]} {pair}" in trigrams or (
+                    (spelled[i] is not lower[i] or spelled[i - 1] is not lower[i - 1] or spelled[i - 2] is not lower[i - 2])
+                    and f"{spelled[i - 2]} {spelled[i - 1]} {spelled[i]}" in trigrams
+                )
         result = []
         for i in range(n):
             f = ["bias", words[i][0]]
@@ -173,7 +178,9 @@ def _word_attributes(lower: str) -> tuple[str, str, str]:
 
 @lru_cache(maxsize=1 << 16)
 def _spelling(token: str) -> str:
-    return canonical(token)
+    """``canonical(token)``, the very same object when that changes nothing."""
+    spelled = canonical(token)
+    return token if spelled == token else spelled
 
 
 @lru_cache(maxsize=1)
