@@ -2,14 +2,16 @@
 
 Each text field is indexed twice (see :mod:`searcher.schema`):
 
-* **syllables**, with positions, folded: ``Công đoàn`` -> ``cong`` ``doan``. Recall for queries
-  typed without diacritics, and phrases at syllable level (``đoàn cơ`` inside ``công đoàn cơ sở``).
-* **words**, frequencies only: each accented syllable as written (normalized), and each
-  compound the segmenter finds, folded: ``công`` ``đoàn`` ``cong_doan``. This is what lets
-  ranking prefer exact diacritics and real compounds.
+* **syllables**, with positions, normalized but with their diacritics: ``Hoà Bình`` ->
+  ``hòa`` ``bình``. A query typed without diacritics matches every spelling that folds to
+  it (:mod:`searcher.ranking` looks them up), one typed with them can prefer its own;
+  positions give phrases at syllable level (``đoàn cơ`` inside ``công đoàn cơ sở``).
+* **compounds**, frequencies only: the words of several syllables the segmenter finds,
+  folded: ``Công đoàn viên chức`` -> ``cong_doan_vien_chuc`` (and the pairs inside it). They
+  let ranking prefer the word ``công đoàn`` over ``thành công đoàn kết``.
 
-    >>> [t.text for t in syllable_analyzer()("Hoà bình")]
-    ['hoa', 'binh']
+    >>> [t.text for t in syllable_analyzer()("Hoà Bình")]
+    ['hòa', 'bình']
 
 Tokenizers and filters live at module level because Whoosh pickles them into the index.
 """
@@ -29,14 +31,13 @@ from .normalize import fold, normalize
 from .segment import Segmenter, pyvi_segment
 
 __all__ = [
-    "ExactWordsFilter",
+    "CompoundTokenizer",
     "FoldFilter",
     "NormalizeFilter",
     "SyllableTokenizer",
-    "WordTokenizer",
+    "compound_analyzer",
     "syllable_analyzer",
     "tokens",
-    "word_analyzer",
 ]
 
 # pyvi's syllabification (ViTokenizer.sylabelize), so its CRF sees the tokens it was trained on;
@@ -129,9 +130,9 @@ class SyllableTokenizer(_Tokenizer):
         return [(index_form(t), start, end) for t, start, end in tokens(text) if is_word(t)]
 
 
-class WordTokenizer(_Tokenizer):
-    """Each syllable, then the compound it belongs to: ``công`` ``đoàn`` ``công_đoàn``
-    (for longer compounds, also the pairs of syllables inside them).
+class CompoundTokenizer(_Tokenizer):
+    """The words of several syllables a segmenter finds, and the pairs inside the longer
+    ones: ``Công đoàn viên chức`` -> ``Công_đoàn_viên_chức Công_đoàn đoàn_viên viên_chức``.
 
     ``segmenter`` groups tokens into words; ``None`` means pyvi (loaded on first use).
     """
@@ -140,10 +141,10 @@ class WordTokenizer(_Tokenizer):
         self.segmenter = segmenter
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, WordTokenizer) and self.segmenter == other.segmenter
+        return isinstance(other, CompoundTokenizer) and self.segmenter == other.segmenter
 
     def __repr__(self) -> str:
-        return f"WordTokenizer({self.segmenter!r})"
+        return f"CompoundTokenizer({self.segmenter!r})"
 
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         found = tokens(text)
@@ -151,20 +152,16 @@ class WordTokenizer(_Tokenizer):
         result = []
         start = 0
         for length in segment([t for t, _, _ in found]):
-            word = [t for t in found[start : start + length] if is_word(t[0])]
+            if length > 1:
+                word = [t for t in found[start : start + length] if is_word(t[0])]
+                parts = [word] + ([word[i : i + 2] for i in range(len(word) - 1)] if len(word) > 2 else [])
+                result.extend(
+                    (COMPOUND_JOINER.join(index_form(t) for t, _, _ in part), part[0][1], part[-1][2])
+                    for part in parts
+                    if len(part) > 1
+                )
             start += length
-            result.extend((index_form(t), s, e) for t, s, e in word)
-            result.extend(_compounds(word))
         return result
-
-
-def _compounds(word: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """A word of several syllables, and the pairs inside a longer one, so that ``công đoàn``
-    also finds ``công_đoàn_viên_chức``: ``công_đoàn_viên_chức công_đoàn đoàn_viên viên_chức``."""
-    if len(word) < 2:
-        return []
-    parts = [word] + ([word[i : i + 2] for i in range(len(word) - 1)] if len(word) > 2 else [])
-    return [(COMPOUND_JOINER.join(index_form(t) for t, _, _ in part), part[0][1], part[-1][2]) for part in parts]
 
 
 class NormalizeFilter(Filter):
@@ -185,25 +182,11 @@ class FoldFilter(Filter):
             yield token
 
 
-class ExactWordsFilter(Filter):
-    """Keeps what the folded syllables cannot tell: a syllable's accented spelling (``đoàn``;
-    a plain ``tinh`` is dropped) and compounds, folded (``công_đoàn`` -> ``cong_doan``)."""
-
-    def __call__(self, stream: Iterator[Token]) -> Iterator[Token]:
-        for token in stream:
-            folded = fold_term(token.text)
-            if COMPOUND_JOINER in token.text:
-                token.text = folded
-                yield token
-            elif folded != token.text:
-                yield token
-
-
 def syllable_analyzer() -> Any:
-    """Folded syllables with positions: ``Công đoàn`` -> ``cong doan``."""
-    return SyllableTokenizer() | NormalizeFilter() | FoldFilter()
+    """Normalized syllables with positions: ``Hoà Bình`` -> ``hòa bình``."""
+    return SyllableTokenizer() | NormalizeFilter()
 
 
-def word_analyzer(segmenter: Segmenter | None = None) -> Any:
-    """Accented syllables and folded compounds: ``Công đoàn tỉnh`` -> ``công đoàn cong_doan tỉnh``."""
-    return WordTokenizer(segmenter) | NormalizeFilter() | ExactWordsFilter()
+def compound_analyzer(segmenter: Segmenter | None = None) -> Any:
+    """Compounds, folded: ``Công đoàn tỉnh Hoà Bình`` -> ``cong_doan hoa_binh``."""
+    return CompoundTokenizer(segmenter) | NormalizeFilter() | FoldFilter()

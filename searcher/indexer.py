@@ -35,7 +35,10 @@ from .segment import Segmenter
 __all__ = ["Index", "fingerprint"]
 
 META_FILE = "vnsearch.json"
-BATCH_SIZE = 1000  # documents per commit: an interrupted run keeps what it committed
+BATCH_SIZE = 2000  # documents per commit: an interrupted run keeps what it committed
+PARALLEL_BATCH = 200  # batches at least this large are written by several processes
+WORKERS = min(os.cpu_count() or 1, 4)
+MERGE_POLICY = None
 
 Progress = Callable[[int, int], None]  # called with (bytes read, bytes to read) as files are read
 
@@ -205,50 +208,63 @@ def write_articles(ix: FileIndex, items: Iterable[Article | Skipped]) -> IndexRe
     """Add new articles, replace changed ones (same id), skip unchanged ones; commit in batches."""
     known = _fingerprints(ix)
     seen: set[str] = set()
-    added = updated = unchanged = 0
+    unchanged = 0
     skipped: list[Skipped] = []
-    writer, pending = None, 0
+    batch: list[tuple[Article, str]] = []
+    added = updated = 0
+    for item in items:
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        if item.id in seen:
+            skipped.append(Skipped(item.id, "duplicate id: an article with this id was already read in this run"))
+            continue
+        seen.add(item.id)
+        digest = fingerprint(item)
+        if known.get(item.id) == digest:
+            unchanged += 1
+            continue
+        batch.append((item, digest))
+        if len(batch) >= BATCH_SIZE:
+            updated += _commit(ix, batch, known)
+            added += len(batch)
+            batch = []
+    if batch:
+        updated += _commit(ix, batch, known)
+        added += len(batch)
+    return IndexReport(added=added - updated, updated=updated, unchanged=unchanged, skipped=tuple(skipped))
+
+
+def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, str]) -> int:
+    """Write one batch and commit it; returns how many replaced an earlier version.
+
+    A large batch is analyzed and written by one process per core (Whoosh's MpWriter, each
+    writing its own segment); results are the same as with one process.
+    """
+    parallel = len(batch) >= PARALLEL_BATCH and WORKERS > 1
+    writer = ix.writer(procs=WORKERS, multisegment=True, limitmb=128) if parallel else ix.writer(limitmb=128)
+    updated = 0
     try:
-        for item in items:
-            if isinstance(item, Skipped):
-                skipped.append(item)
-                continue
-            if item.id in seen:
-                skipped.append(Skipped(item.id, "duplicate id: an article with this id was already read in this run"))
-                continue
-            seen.add(item.id)
-            digest = fingerprint(item)
-            if known.get(item.id) == digest:
-                unchanged += 1
-                continue
-            if writer is None:
-                writer = ix.writer()
-            if item.id in known:
-                writer.update_document(**_fields(item, digest))
+        for article, digest in batch:
+            if article.id in known:
+                writer.update_document(**_fields(article, digest))
                 updated += 1
             else:
-                writer.add_document(**_fields(item, digest))
-                added += 1
-            pending += 1
-            if pending >= BATCH_SIZE:
-                writer.commit()
-                writer, pending = None, 0
-        if writer is not None:
-            writer.commit()
-            writer = None
-    finally:
-        if writer is not None:
-            writer.cancel()
-    return IndexReport(added=added, updated=updated, unchanged=unchanged, skipped=tuple(skipped))
+                writer.add_document(**_fields(article, digest))
+        writer.commit(mergetype=MERGE_POLICY)
+    except BaseException:
+        writer.cancel()
+        raise
+    return updated
 
 
 def _fields(article: Article, digest: str) -> dict[str, Any]:
     fields: dict[str, Any] = {
         s.ID_FIELD: article.id,
         s.TITLE: article.title,
-        s.TITLE_WORDS: article.title,
+        s.TITLE_COMPOUNDS: article.title,
         s.BODY: article.text,
-        s.BODY_WORDS: article.text,
+        s.BODY_COMPOUNDS: article.text,
         s.FINGERPRINT: digest,
     }
     if article.date:
@@ -294,7 +310,7 @@ def _stored_articles(folder: Path) -> _Stored:
         ix = whoosh_index.open_dir(str(folder))
         with ix.reader() as reader:
             articles = [article_from_stored(stored) for stored in reader.all_stored_fields()]
-        tokenizer = ix.schema[s.BODY_WORDS].analyzer[0]
+        tokenizer = ix.schema[s.BODY_COMPOUNDS].analyzer[0]
         return _Stored(articles, getattr(tokenizer, "segmenter", None))
     except Exception:  # a damaged or incompatible index: rebuild from the sources alone
         return _Stored([], None)

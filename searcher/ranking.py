@@ -22,12 +22,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from whoosh.reading import IndexReader
 
 from . import schema as s
-from .analysis import COMPOUND_JOINER
+from .analysis import COMPOUND_JOINER, fold_term
 from .models import Hit, SearchResults
 from .query import Clause, ParsedQuery, Word, parse, snippet
 
@@ -35,13 +36,17 @@ __all__ = ["IndexView", "Ranking", "rank", "search"]
 
 K1 = 1.2
 B = 0.75
-FIELD_WEIGHTS = {s.TITLE: 2.0, s.BODY: 1.0, s.TITLE_WORDS: 2.0, s.BODY_WORDS: 1.0}
+FIELD_WEIGHTS = {s.TITLE: 2.0, s.BODY: 1.0, s.TITLE_COMPOUNDS: 2.0, s.BODY_COMPOUNDS: 1.0}
 EXACT_WEIGHT = 0.5  # an accented word spelled as typed
 COMPOUND_WEIGHT = 1.0  # adjacent query words that form a compound
 PHRASE_WEIGHT = 1.0  # query words together, in order (times the run's BM25F score)
 PROXIMITY_WINDOW = 50  # best-scored articles checked for phrases
 CACHE_ENTRIES = 40_000_000  # postings and positions kept in memory, about 8 bytes each
 EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _size(postings: Postings) -> int:
+    return postings.size
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,8 @@ class IndexView:
         self._live: np.ndarray | None = None
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
+        self._spellings: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._ids: Any = None
 
     # -- cache ------------------------------------------------------------------------------
 
@@ -89,49 +96,79 @@ class IndexView:
 
     # -- per term -----------------------------------------------------------------------------
 
-    def postings(self, field: str, text: str) -> Postings:
-        return self._get(("p", field, text), lambda: self._read_postings(field, text), lambda p: p.size)  # type: ignore[return-value]
+    def spellings(self, field: str, folded: str) -> tuple[str, ...]:
+        """The terms of ``field`` that fold to ``folded``: ``cong`` -> công, cống, cộng …"""
+        if field not in self._spellings:
+            table: dict[str, list[str]] = {}
+            for term in self.reader.lexicon(field):
+                text = term.decode("utf-8")
+                table.setdefault(fold_term(text), []).append(text)
+            self._spellings[field] = {k: tuple(v) for k, v in table.items()}
+        return self._spellings[field].get(folded, ())
 
-    def _read_postings(self, field: str, text: str) -> Postings:
-        docs: list[int] = []
-        tf: list[float] = []
-        term = text.encode("utf-8")
-        for leaf, offset in self.leaves:
-            if (field, term) not in leaf:
-                continue
-            matcher = leaf.postings(field, term)
-            while matcher.is_active():
-                docs.append(matcher.id() + offset)
-                tf.append(matcher.weight())
-                matcher.next()
-        found = np.array(docs, dtype=np.int64)
-        frequency = np.array(tf, dtype=np.float64)
-        norm = (1 - B) + B * self.lengths(field)[found] / max(self.average_length(field), 1e-9)
-        idf = math.log(1 + (self.reader.doc_count() - found.size + 0.5) / (found.size + 0.5))
-        scores = FIELD_WEIGHTS[field] * idf * frequency * (K1 + 1) / (frequency + K1 * norm)
-        return Postings(found, scores)
+    def exact(self, field: str, term: str) -> Postings:
+        """One term, as written in the index (a normalized syllable, or a folded compound)."""
+        return self._get(("e", field, term), lambda: self._scored(field, *self._read(field, term)), _size)  # type: ignore[return-value]
 
-    def anywhere(self, fields: Sequence[str], text: str) -> np.ndarray:
-        """Documents with ``text`` in any of ``fields``."""
+    def folded(self, field: str, word: str) -> Postings:
+        """Every spelling of a folded word, as if they were one term."""
+        return self._get(("f", field, word), lambda: self._scored(field, *self._merged(field, word)), _size)  # type: ignore[return-value]
+
+    def anywhere(self, fields: Sequence[str], word: str) -> np.ndarray:
+        """Documents with any spelling of ``word`` in any of ``fields``."""
         if len(fields) == 1:
-            return self.postings(fields[0], text).docs
+            return self.folded(fields[0], word).docs
         return self._get(
-            ("u", ",".join(fields), text),
-            lambda: np.unique(np.concatenate([self.postings(f, text).docs for f in fields])),
+            ("u", ",".join(fields), word),
+            lambda: np.unique(np.concatenate([self.folded(f, word).docs for f in fields])),
             len,
         )  # type: ignore[return-value]
 
-    def positions(self, field: str, text: str) -> np.ndarray:
-        """Sorted keys ``doc << 32 | (position + 64)``, one per occurrence of ``text``."""
-        return self._get(("k", field, text), lambda: self._read_positions(field, text), len)  # type: ignore[return-value]
+    def positions(self, field: str, word: str) -> np.ndarray:
+        """Sorted keys ``doc << 32 | (position + 64)``, one per occurrence of any spelling of
+        ``word``."""
+        return self._get(
+            ("k", field, word),
+            lambda: np.sort(np.concatenate([self._read_positions(field, t) for t in self.spellings(field, word)] or [EMPTY])),
+            len,
+        )  # type: ignore[return-value]
 
-    def _read_positions(self, field: str, text: str) -> np.ndarray:
-        keys: list[int] = []
-        term = text.encode("utf-8")
+    def _read(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        docs: list[int] = []
+        frequencies: list[float] = []
+        raw = term.encode("utf-8")
         for leaf, offset in self.leaves:
-            if (field, term) not in leaf:
+            if (field, raw) not in leaf:
                 continue
-            matcher = leaf.postings(field, term)
+            matcher = leaf.postings(field, raw)
+            while matcher.is_active():
+                docs.append(matcher.id() + offset)
+                frequencies.append(matcher.weight())
+                matcher.next()
+        return np.array(docs, dtype=np.int64), np.array(frequencies, dtype=np.float64)
+
+    def _merged(self, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
+        parts = [self._read(field, term) for term in self.spellings(field, word)]
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return EMPTY, np.zeros(0)
+        docs, where = np.unique(np.concatenate([d for d, _ in parts]), return_inverse=True)
+        return docs, np.bincount(where, weights=np.concatenate([f for _, f in parts]), minlength=docs.size)
+
+    def _scored(self, field: str, docs: np.ndarray, frequency: np.ndarray) -> Postings:
+        """BM25 in ``field`` (times the field's weight) of each posting."""
+        norm = (1 - B) + B * self.lengths(field)[docs] / max(self.average_length(field), 1e-9)
+        idf = math.log(1 + (self.reader.doc_count() - docs.size + 0.5) / (docs.size + 0.5))
+        return Postings(docs, FIELD_WEIGHTS[field] * idf * frequency * (K1 + 1) / (frequency + K1 * norm))
+
+    def _read_positions(self, field: str, term: str) -> np.ndarray:
+        keys: list[int] = []
+        raw = term.encode("utf-8")
+        for leaf, offset in self.leaves:
+            if (field, raw) not in leaf:
+                continue
+            matcher = leaf.postings(field, raw)
             while matcher.is_active():
                 base = (matcher.id() + offset) << 32
                 keys.extend(base | (p + 64) for p in matcher.value_as("positions"))
@@ -139,6 +176,12 @@ class IndexView:
         return np.array(keys, dtype=np.int64)
 
     # -- per document ---------------------------------------------------------------------
+
+    def ids(self, docs: np.ndarray) -> list[str]:
+        """The ``id`` of each document."""
+        if self._ids is None:
+            self._ids = self.reader.column_reader(s.ID_FIELD)
+        return [self._ids[int(d)] for d in docs]
 
     @property
     def live(self) -> np.ndarray:
@@ -266,28 +309,33 @@ def rank(
         matched += group_scores > 0
     exact = np.zeros(candidates.size)
     for word, fields in _accented(parsed):
-        bonus = _score(view, word.exact, [s.WORDS_OF[f] for f in fields], candidates)
+        bonus = _exact_score(view, word.exact, fields, candidates)
         scores += EXACT_WEIGHT * bonus
         exact += bonus > 0
     for compound in _compounds(parsed):
-        scores += COMPOUND_WEIGHT * _score(view, compound, [s.TITLE_WORDS, s.BODY_WORDS], candidates)
+        scores += COMPOUND_WEIGHT * _exact_score(view, compound, [s.TITLE_COMPOUNDS, s.BODY_COMPOUNDS], candidates)
 
-    order = np.lexsort((candidates, -scores, -exact, -matched))[:window]
-    docs, scores, exact, matched = candidates[order], scores[order], exact[order], matched[order]
+    order = np.lexsort((-scores, -exact, -matched))
+    ranked = np.stack([matched, exact, scores])[:, order]
+    cut = min(window, order.size)
+    if 0 < cut < order.size:  # keep whatever ties with the last one kept
+        tied = (ranked[:, cut:] == ranked[:, cut - 1 : cut]).all(axis=0)
+        cut += int(tied.size if tied.all() else np.argmin(tied))
+    docs, (matched, exact, scores) = candidates[order[:cut]], ranked[:, :cut]
+
     nearby = min(PROXIMITY_WINDOW, docs.size)
     if nearby and parsed.runs:
-        bonus = np.zeros(nearby)
+        scores = scores.copy()
         for run in parsed.runs:
             for field in (s.TITLE, s.BODY):
                 together = np.isin(docs[:nearby], phrase_docs(view, field, [w.folded for w in run], docs[:nearby]))
                 if together.any():
-                    run_score = sum(_bm25(view, w.folded, field, docs[:nearby]) for w in run)
-                    bonus += PHRASE_WEIGHT * run_score * together
-        scores = scores.copy()
-        scores[:nearby] += bonus
-        head = np.lexsort((docs[:nearby], -scores[:nearby], -exact[:nearby], -matched[:nearby]))
-        docs, scores, exact = (np.concatenate([a[:nearby][head], a[nearby:]]) for a in (docs, scores, exact))
-    return Ranking(docs=docs, scores=scores, exact=exact, total=int(candidates.size), partial=partial)
+                    run_score = sum(_score(view, w.folded, [field], docs[:nearby]) for w in run)
+                    scores[:nearby] += PHRASE_WEIGHT * run_score * together
+    # Equal scores are ordered by id, so the order never depends on how the index was written.
+    ids = view.ids(docs)
+    final = sorted(range(docs.size), key=lambda i: (-matched[i], -exact[i], -scores[i], ids[i]))
+    return Ranking(docs=docs[final], scores=scores[final], exact=exact[final], total=int(candidates.size), partial=partial)
 
 
 def phrase_docs(view: IndexView, field: str, words: Sequence[str], among: np.ndarray | None = None) -> np.ndarray:
@@ -343,7 +391,8 @@ def _group_docs(view: IndexView, group: Sequence[Clause]) -> np.ndarray:
 def _excluded_docs(view: IndexView, clause: Clause) -> np.ndarray:
     """``-bóng`` excludes that spelling only; ``-bong`` and ``-"phrase"`` every spelling."""
     if len(clause.words) == 1 and clause.words[0].accented:
-        return view.anywhere([s.WORDS_OF[f] for f in _fields(clause)], clause.words[0].exact)
+        exact = clause.words[0].exact
+        return np.unique(np.concatenate([view.exact(f, exact).docs for f in _fields(clause)]))
     return _clause_docs(view, clause)
 
 
@@ -355,17 +404,22 @@ def _clause_score(view: IndexView, clause: Clause, candidates: np.ndarray) -> np
     return score  # type: ignore[return-value]
 
 
-def _bm25(view: IndexView, text: str, field: str, candidates: np.ndarray) -> np.ndarray:
-    """BM25 of one term in one field, times the field's weight, for each candidate."""
-    postings = view.postings(field, text)
+def _gather(postings: Postings, candidates: np.ndarray) -> np.ndarray:
+    """Each candidate's score in ``postings``, 0 where absent."""
     if postings.size == 0:
         return np.zeros(candidates.size)
     at = np.minimum(np.searchsorted(postings.docs, candidates), postings.size - 1)
     return np.where(postings.docs[at] == candidates, postings.scores[at], 0.0)
 
 
-def _score(view: IndexView, text: str, fields: Sequence[str], candidates: np.ndarray) -> np.ndarray:
-    return sum((_bm25(view, text, f, candidates) for f in fields), np.zeros(candidates.size))
+def _score(view: IndexView, word: str, fields: Sequence[str], candidates: np.ndarray) -> np.ndarray:
+    """BM25 of a folded word (every spelling) over ``fields``."""
+    return sum((_gather(view.folded(f, word), candidates) for f in fields), np.zeros(candidates.size))
+
+
+def _exact_score(view: IndexView, term: str, fields: Sequence[str], candidates: np.ndarray) -> np.ndarray:
+    """BM25 of one spelling over ``fields``."""
+    return sum((_gather(view.exact(f, term), candidates) for f in fields), np.zeros(candidates.size))
 
 
 def _accented(parsed: ParsedQuery) -> list[tuple[Word, list[str]]]:

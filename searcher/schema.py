@@ -9,40 +9,40 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from .analysis import syllable_analyzer, word_analyzer
+from .analysis import compound_analyzer, syllable_analyzer
 from .segment import Segmenter
 
 __all__ = ["ANALYZER_VERSION", "SCHEMA_VERSION", "build_schema"]
 
-SCHEMA_VERSION = 1
-ANALYZER_VERSION = 2
+SCHEMA_VERSION = 2
+ANALYZER_VERSION = 3
 
 ID_FIELD = "id"
-TITLE = "title"  # folded syllables, positions; stored
-TITLE_WORDS = "title_words"  # accented syllables and folded compounds, frequencies only
+TITLE = "title"  # normalized syllables with positions; stored
+TITLE_COMPOUNDS = "title_compounds"  # folded compounds, frequencies only
 BODY = "body"
-BODY_WORDS = "body_words"
+BODY_COMPOUNDS = "body_compounds"
 DATE = "date"
 URL = "url"
 FILE = "file"
 SOURCE = "source"
 FINGERPRINT = "fingerprint"  # hash of the stored fields: unchanged articles are skipped
 
-# The fields a field's text is analyzed into.
-WORDS_OF = {TITLE: TITLE_WORDS, BODY: BODY_WORDS}
-ANALYZED = (TITLE, TITLE_WORDS, BODY, BODY_WORDS)
+# The compounds field of each text field.
+COMPOUNDS_OF = {TITLE: TITLE_COMPOUNDS, BODY: BODY_COMPOUNDS}
+ANALYZED = (TITLE, TITLE_COMPOUNDS, BODY, BODY_COMPOUNDS)
 
 
 def build_schema(segmenter: Segmenter | None = None) -> Schema:
     """The schema for a new index; ``segmenter`` defaults to pyvi."""
-    syllables, words = syllable_analyzer(), word_analyzer(segmenter)
+    syllables, compounds = syllable_analyzer(), compound_analyzer(segmenter)
     return Schema(
         **{
             ID_FIELD: ID(stored=True, unique=True, sortable=True),
             TITLE: TEXT(analyzer=syllables, stored=True),
-            TITLE_WORDS: TEXT(analyzer=words, phrase=False),
+            TITLE_COMPOUNDS: TEXT(analyzer=compounds, phrase=False),
             BODY: TEXT(analyzer=syllables, stored=True),
-            BODY_WORDS: TEXT(analyzer=words, phrase=False),
+            BODY_COMPOUNDS: TEXT(analyzer=compounds, phrase=False),
             DATE: DATETIME(stored=True, sortable=True),
             URL: STORED(),
             FILE: STORED(),
