@@ -1,19 +1,21 @@
-"""Whoosh analyzers for Vietnamese text.
+"""The Whoosh analyzer for Vietnamese text.
 
-Each text field is indexed twice (see :mod:`searcher.schema`):
+Title and body are indexed as their syllables, normalized but with their diacritics, at
+positions that also record the words pyvi finds: the syllables of one word are consecutive,
+and each new word starts ``WORD_GAP`` positions after the last one::
 
-* **syllables**, with positions, normalized but with their diacritics: ``Hoà Bình`` ->
-  ``hòa`` ``bình``. A query typed without diacritics matches every spelling that folds to
-  it (:mod:`searcher.ranking` looks them up), one typed with them can prefer its own;
-  positions give phrases at syllable level (``đoàn cơ`` inside ``công đoàn cơ sở``).
-* **compounds**, frequencies only: the words of several syllables the segmenter finds,
-  folded: ``Công đoàn viên chức`` -> ``cong_doan_vien_chuc`` (and the pairs inside it). They
-  let ranking prefer the word ``công đoàn`` over ``thành công đoàn kết``.
+    Công đoàn viên chức tỉnh Hoà Bình  ->  công/0 đoàn/1 viên/2 chức/3 tỉnh/6 hòa/9 bình/10
+    (pyvi: Công_đoàn_viên_chức tỉnh Hoà_Bình)
 
-    >>> [t.text for t in syllable_analyzer()("Hoà Bình")]
-    ['hòa', 'bình']
+So one posting list per syllable serves everything :mod:`searcher.ranking` needs:
 
-Tokenizers and filters live at module level because Whoosh pickles them into the index.
+* a query word typed without diacritics matches every spelling that folds to it
+  (``cong`` -> ``công``, ``cống``, ``cộng`` …), one typed with them can prefer its own;
+* a phrase is syllables 1 or ``WORD_GAP`` apart, so ``đoàn cơ`` matches in ``công đoàn cơ sở``;
+* syllables 1 apart are in the same word, so ``công đoàn`` the word outranks ``thành công
+  đoàn kết`` (``thành_công đoàn_kết``) and scattered ``công`` … ``đoàn``.
+
+The tokenizer and filter live at module level because Whoosh pickles them into the index.
 """
 
 from __future__ import annotations
@@ -30,18 +32,12 @@ from whoosh.analysis.acore import Token
 from .normalize import fold, normalize
 from .segment import Segmenter, pyvi_segment
 
-__all__ = [
-    "CompoundTokenizer",
-    "FoldFilter",
-    "NormalizeFilter",
-    "SyllableTokenizer",
-    "compound_analyzer",
-    "syllable_analyzer",
-    "tokens",
-]
+__all__ = ["WORD_GAP", "NormalizeFilter", "VietnameseTokenizer", "analyzer", "fold_term", "normalize_term", "tokens"]
 
-# pyvi's syllabification (ViTokenizer.sylabelize), so its CRF sees the tokens it was trained on;
-# "_" is punctuation here because "_" joins the syllables of a compound term.
+WORD_GAP = 3  # positions between the last syllable of a word and the first of the next
+
+# pyvi's syllabification (ViTokenizer.sylabelize), so its CRF sees the tokens it was trained
+# on, except that "_" is punctuation (pyvi writes words as syllables joined by "_").
 _TOKEN = re.compile(
     r"[A-ZĐ]+\.|Tp\.|Mr\.|Mrs\.|Ms\.|Dr\.|ThS\."  # abbreviations
     r"|==>|->|\.\.\.|>>"
@@ -51,10 +47,8 @@ _TOKEN = re.compile(
     r"|[^\w\s]|_"
     r"|[^\W_]+"
 )
-COMPOUND_JOINER = "_"
 
 
-@lru_cache(maxsize=4)  # each text is analyzed into two fields, one after the other
 def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     """Every token of ``text`` (syllables, numbers, punctuation) with its character span."""
     return tuple((m.group(), m.start(), m.end()) for m in _TOKEN.finditer(nfc_for_offsets(text)))
@@ -80,16 +74,41 @@ def index_form(token: str) -> str:
 
 @lru_cache(maxsize=1 << 17)
 def normalize_term(text: str) -> str:
+    """:func:`searcher.normalize.normalize`, cached: ``Hoà`` -> ``hòa``."""
     return normalize(text)
 
 
 @lru_cache(maxsize=1 << 17)
 def fold_term(text: str) -> str:
+    """A normalized term without diacritics: ``hòa`` -> ``hoa``, ``đoàn`` -> ``doan``."""
     return "".join(fold(text).split()).lower()
 
 
-class _Tokenizer(Tokenizer):
-    """Shared plumbing: Whoosh's calling convention and its single reused Token."""
+def words(text: str, segmenter: Segmenter | None = None) -> list[list[tuple[str, int, int]]]:
+    """The words of ``text``, each a list of its syllables (as indexed) with their spans."""
+    found = tokens(text)
+    segment = segmenter or pyvi_segment
+    result, start = [], 0
+    for length in segment([t for t, _, _ in found]):
+        word = [(index_form(t), s, e) for t, s, e in found[start : start + length] if is_word(t)]
+        if word:
+            result.append(word)
+        start += length
+    return result
+
+
+class VietnameseTokenizer(Tokenizer):
+    """Syllables with character offsets, at positions that keep pyvi's words together (see
+    the module's docs). ``segmenter`` groups tokens into words; ``None`` means pyvi."""
+
+    def __init__(self, segmenter: Segmenter | None = None):
+        self.segmenter = segmenter
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, VietnameseTokenizer) and self.segmenter == other.segmenter
+
+    def __repr__(self) -> str:
+        return f"VietnameseTokenizer({self.segmenter!r})"
 
     def __call__(  # type: ignore[override]
         self,
@@ -105,63 +124,23 @@ class _Tokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        spans = self.spans(value) if tokenize else [(value, 0, len(value))]
-        for pos, (text, start, end) in enumerate(spans):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-    def spans(self, text: str) -> list[tuple[str, int, int]]:
-        raise NotImplementedError
-
-
-class SyllableTokenizer(_Tokenizer):
-    """Syllables and numbers, in order, with character offsets; punctuation is dropped."""
-
-    def spans(self, text: str) -> list[tuple[str, int, int]]:
-        return [(index_form(t), start, end) for t, start, end in tokens(text) if is_word(t)]
-
-
-class CompoundTokenizer(_Tokenizer):
-    """The words of several syllables a segmenter finds, and the pairs inside the longer
-    ones: ``Công đoàn viên chức`` -> ``Công_đoàn_viên_chức Công_đoàn đoàn_viên viên_chức``.
-
-    ``segmenter`` groups tokens into words; ``None`` means pyvi (loaded on first use).
-    """
-
-    def __init__(self, segmenter: Segmenter | None = None):
-        self.segmenter = segmenter
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CompoundTokenizer) and self.segmenter == other.segmenter
-
-    def __repr__(self) -> str:
-        return f"CompoundTokenizer({self.segmenter!r})"
-
-    def spans(self, text: str) -> list[tuple[str, int, int]]:
-        found = tokens(text)
-        segment = self.segmenter or pyvi_segment
-        result = []
-        start = 0
-        for length in segment([t for t, _, _ in found]):
-            if length > 1:
-                word = [t for t in found[start : start + length] if is_word(t[0])]
-                parts = [word] + ([word[i : i + 2] for i in range(len(word) - 1)] if len(word) > 2 else [])
-                result.extend(
-                    (COMPOUND_JOINER.join(index_form(t) for t, _, _ in part), part[0][1], part[-1][2])
-                    for part in parts
-                    if len(part) > 1
-                )
-            start += length
-        return result
+        found = words(value, self.segmenter) if tokenize else [[(value, 0, len(value))]]
+        pos = start_pos - WORD_GAP
+        for word in found:
+            pos += WORD_GAP - 1
+            for text, start, end in word:
+                pos += 1
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = text
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = start_char + start
+                    token.endchar = start_char + end
+                yield token
 
 
 class NormalizeFilter(Filter):
@@ -173,20 +152,6 @@ class NormalizeFilter(Filter):
             yield token
 
 
-class FoldFilter(Filter):
-    """Diacritics folded: ``công`` -> ``cong``, ``đoàn`` -> ``doan``."""
-
-    def __call__(self, stream: Iterator[Token]) -> Iterator[Token]:
-        for token in stream:
-            token.text = fold_term(token.text)
-            yield token
-
-
-def syllable_analyzer() -> Any:
-    """Normalized syllables with positions: ``Hoà Bình`` -> ``hòa bình``."""
-    return SyllableTokenizer() | NormalizeFilter()
-
-
-def compound_analyzer(segmenter: Segmenter | None = None) -> Any:
-    """Compounds, folded: ``Công đoàn tỉnh Hoà Bình`` -> ``cong_doan hoa_binh``."""
-    return CompoundTokenizer(segmenter) | NormalizeFilter() | FoldFilter()
+def analyzer(segmenter: Segmenter | None = None) -> Any:
+    """Normalized syllables at word-aware positions: ``Hoà Bình`` -> ``hòa/0 bình/1``."""
+    return VietnameseTokenizer(segmenter) | NormalizeFilter()

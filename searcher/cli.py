@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import asdict
 import os
 import sys
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from click.core import ParameterSource
 from . import __version__
 from .engine import SearchEngine
 from .errors import SearcherError
-from .models import Hit, IndexInfo, IndexReport, SearchResults
+from .models import Hit, IndexInfo, IndexReport, SearchResults, Term
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCE = "seeds"
@@ -174,20 +175,35 @@ def info(index_path: str, as_json: bool) -> None:
 def analyze(index_path: str, as_json: bool, text: str) -> None:
     """Show the terms each field's analyzer makes of TEXT.
 
+    Syllables of one word (as pyvi segments the text) are shown joined by "_"; the
+    "folded" line is what queries typed without diacritics match.
+
     \b
     Example:
       vnsearch analyze "Công đoàn Hoà Bình"
     """
     fields = SearchEngine(index_path).analyze(text)
     if as_json:
-        click.echo(json.dumps(fields, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({name: [asdict(t) for t in terms] for name, terms in fields.items()}, ensure_ascii=False, indent=2))
         return
-    width = max(map(len, fields))
-    for name, terms in fields.items():
-        click.echo(f"{name.ljust(width)}  {' '.join(terms)}")
+    lines = {name: _words(terms, "text") for name, terms in fields.items()}
+    lines["folded"] = _words(next(iter(fields.values()), []), "folded")
+    width = max(map(len, lines))
+    for name, words in lines.items():
+        click.echo(f"{name.ljust(width)}  {words}")
 
 
 # -- rendering ------------------------------------------------------------------------------
+
+
+def _words(terms: list[Term], attribute: str) -> str:
+    """Terms at consecutive positions (one word) joined by "_": ``công_đoàn tỉnh``."""
+    out = ""
+    for i, term in enumerate(terms):
+        if i:
+            out += "_" if term.position == terms[i - 1].position + 1 else " "
+        out += getattr(term, attribute)
+    return out
 
 
 def _is_default(index_path: str) -> bool:

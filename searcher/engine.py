@@ -16,7 +16,8 @@ from whoosh.searching import Searcher
 
 from .documents import article_from_record
 from .indexer import Index, Progress
-from .models import Article, IndexInfo, IndexReport, SearchResults, Skipped
+from .analysis import fold_term
+from .models import Article, IndexInfo, IndexReport, SearchResults, Skipped, Term
 from .ranking import IndexView, search
 from .schema import ANALYZED, build_schema
 from .segment import Segmenter
@@ -91,10 +92,16 @@ class SearchEngine:
     def info(self) -> IndexInfo:
         return self._index.info()
 
-    def analyze(self, text: str) -> dict[str, list[str]]:
+    def analyze(self, text: str) -> dict[str, list[Term]]:
         """The terms each field's analyzer makes of ``text``, like Elasticsearch's ``_analyze``."""
         schema = self._index.whoosh.schema if self.exists() else build_schema(self._index.segmenter)
-        return {name: [t.text for t in schema[name].analyzer(text)] for name in ANALYZED}
+        return {
+            name: [
+                Term(t.text, fold_term(t.text), t.pos, t.startchar, t.endchar)
+                for t in schema[name].analyzer(text, positions=True, chars=True)
+            ]
+            for name in ANALYZED
+        }
 
     def close(self) -> None:
         self._close_searcher()

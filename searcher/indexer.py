@@ -262,9 +262,7 @@ def _fields(article: Article, digest: str) -> dict[str, Any]:
     fields: dict[str, Any] = {
         s.ID_FIELD: article.id,
         s.TITLE: article.title,
-        s.TITLE_COMPOUNDS: article.title,
         s.BODY: article.text,
-        s.BODY_COMPOUNDS: article.text,
         s.FINGERPRINT: digest,
     }
     if article.date:
@@ -310,7 +308,7 @@ def _stored_articles(folder: Path) -> _Stored:
         ix = whoosh_index.open_dir(str(folder))
         with ix.reader() as reader:
             articles = [article_from_stored(stored) for stored in reader.all_stored_fields()]
-        tokenizer = ix.schema[s.BODY_COMPOUNDS].analyzer[0]
+        tokenizer = ix.schema[s.BODY].analyzer[0]
         return _Stored(articles, getattr(tokenizer, "segmenter", None))
     except Exception:  # a damaged or incompatible index: rebuild from the sources alone
         return _Stored([], None)

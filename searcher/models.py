@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["Article", "Hit", "IndexInfo", "IndexReport", "SearchResults", "Skipped", "Snippet"]
+__all__ = ["Article", "Hit", "IndexInfo", "IndexReport", "SearchResults", "Skipped", "Snippet", "Term"]
 
 
 @dataclass(frozen=True)
@@ -112,3 +112,14 @@ class IndexInfo:
     schema_version: int
     analyzer_version: int
     updated: str | None = None  # ISO time of the last change
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term an analyzer makes of a text (what ``vnsearch analyze`` shows)."""
+
+    text: str  # as indexed: "hòa"
+    folded: str  # what a query typed without diacritics finds it by: "hoa"
+    position: int  # the syllables of one word are consecutive; words are further apart
+    start: int  # its characters in the text
+    end: int

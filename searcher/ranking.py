@@ -9,9 +9,9 @@ Scoring is BM25 in title and in body, the title's counting double. On top of it:
 
 * an accented word spelled as typed (``bàn``, not ``bán``) adds a bonus, and the number of
   such words is the first sort key, so exact spellings rank first;
-* a compound formed by adjacent query words (``cong_doan``) adds a bonus;
-* among the best-scored articles, those with the query's words together in order (a phrase
-  in title or body) get that field's score for those words again.
+* among the best-scored articles, query words that are one word in the article (``công
+  đoàn`` in ``công_đoàn``, not in ``thành_công đoàn_kết``) and query words that appear
+  together in order (a phrase) get that field's score for those words again.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 from whoosh.reading import IndexReader
 
 from . import schema as s
-from .analysis import COMPOUND_JOINER, fold_term
+from .analysis import WORD_GAP, fold_term
 from .models import Hit, SearchResults
 from .query import Clause, ParsedQuery, Word, parse, snippet
 
@@ -36,11 +36,11 @@ __all__ = ["IndexView", "Ranking", "rank", "search"]
 
 K1 = 1.2
 B = 0.75
-FIELD_WEIGHTS = {s.TITLE: 2.0, s.BODY: 1.0, s.TITLE_COMPOUNDS: 2.0, s.BODY_COMPOUNDS: 1.0}
+FIELD_WEIGHTS = {s.TITLE: 2.0, s.BODY: 1.0}
 EXACT_WEIGHT = 0.5  # an accented word spelled as typed
-COMPOUND_WEIGHT = 1.0  # adjacent query words that form a compound
-PHRASE_WEIGHT = 1.0  # query words together, in order (times the run's BM25F score)
-PROXIMITY_WINDOW = 50  # best-scored articles checked for phrases
+COMPOUND_WEIGHT = 1.0  # adjacent query words that are one word in the article
+PHRASE_WEIGHT = 1.0  # query words together, in order
+RESCORE_WINDOW = 100  # best-scored articles checked for compounds and phrases
 CACHE_ENTRIES = 40_000_000  # postings and positions kept in memory, about 8 bytes each
 EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -233,7 +233,7 @@ def search(
     parsed = parse(text)
     if not parsed.groups and not parsed.excluded:
         return SearchResults(query=text, total=0, took_ms=_ms(started), offset=offset)
-    ranking = rank(view, parsed, window=max(offset + limit, PROXIMITY_WINDOW), since=since, until=until)
+    ranking = rank(view, parsed, window=max(offset + limit, RESCORE_WINDOW), since=since, until=until)
     page = slice(offset, offset + limit)
     hits = tuple(
         _hit(view.reader.stored_fields(int(doc)), float(score), parsed.words)
@@ -312,8 +312,6 @@ def rank(
         bonus = _exact_score(view, word.exact, fields, candidates)
         scores += EXACT_WEIGHT * bonus
         exact += bonus > 0
-    for compound in _compounds(parsed):
-        scores += COMPOUND_WEIGHT * _exact_score(view, compound, [s.TITLE_COMPOUNDS, s.BODY_COMPOUNDS], candidates)
 
     order = np.lexsort((-scores, -exact, -matched))
     ranked = np.stack([matched, exact, scores])[:, order]
@@ -323,33 +321,46 @@ def rank(
         cut += int(tied.size if tied.all() else np.argmin(tied))
     docs, (matched, exact, scores) = candidates[order[:cut]], ranked[:, :cut]
 
-    nearby = min(PROXIMITY_WINDOW, docs.size)
+    nearby = min(RESCORE_WINDOW, docs.size)
     if nearby and parsed.runs:
         scores = scores.copy()
-        for run in parsed.runs:
-            for field in (s.TITLE, s.BODY):
-                together = np.isin(docs[:nearby], phrase_docs(view, field, [w.folded for w in run], docs[:nearby]))
-                if together.any():
-                    run_score = sum(_score(view, w.folded, [field], docs[:nearby]) for w in run)
-                    scores[:nearby] += PHRASE_WEIGHT * run_score * together
+        head = docs[:nearby]
+        for field in (s.TITLE, s.BODY):
+            for words, weight, within_word in _rescored(parsed):
+                found = np.isin(head, phrase_docs(view, field, words, head, within_word=within_word))
+                if found.any():
+                    scores[:nearby] += weight * found * sum(_score(view, w, [field], head) for w in words)
     # Equal scores are ordered by id, so the order never depends on how the index was written.
     ids = view.ids(docs)
     final = sorted(range(docs.size), key=lambda i: (-matched[i], -exact[i], -scores[i], ids[i]))
     return Ranking(docs=docs[final], scores=scores[final], exact=exact[final], total=int(candidates.size), partial=partial)
 
 
-def phrase_docs(view: IndexView, field: str, words: Sequence[str], among: np.ndarray | None = None) -> np.ndarray:
-    """Documents where ``words`` occur one after the other in ``field`` (optionally only
-    those in ``among``)."""
-    words = list(words)[:64]
-    keyed = sorted(((view.positions(field, w), i) for i, w in enumerate(words)), key=lambda k: len(k[0]))
-    (keys, offset), rest = keyed[0], keyed[1:]
-    starts = keys - offset  # candidate phrase starts, as keys of the first word
+def phrase_docs(
+    view: IndexView, field: str, words: Sequence[str], among: np.ndarray | None = None, *, within_word: bool = False
+) -> np.ndarray:
+    """Documents where ``words`` (folded) occur one after the other in ``field``; with
+    ``within_word``, as syllables of one word. ``among`` limits the documents looked at.
+    """
+    steps = (1,) if within_word else (1, WORD_GAP)
+    keys = [view.positions(field, w) for w in words]
+    if not keys or any(k.size == 0 for k in keys):
+        return EMPTY
+    pivot = min(range(len(keys)), key=lambda i: keys[i].size)  # start from the rarest word
+    at = keys[pivot]
     if among is not None:
-        starts = starts[np.isin(starts >> 32, among)]
-    for keys, offset in rest:
-        starts = starts[_member(starts + offset, keys)]
-    return np.unique(starts >> 32)
+        at = at[np.isin(at >> 32, among)]
+    for i in range(pivot - 1, -1, -1):  # the possible starts, walking left ...
+        at = _following(at, keys[i], [-step for step in steps])
+    for i in range(1, len(keys)):  # ... then the whole phrase from those starts
+        at = _following(at, keys[i], steps)
+    return np.unique(at >> 32)
+
+
+def _following(at: np.ndarray, keys: np.ndarray, steps: Sequence[int]) -> np.ndarray:
+    """The keys in ``keys`` that are one of ``steps`` positions after a key in ``at``."""
+    found = [k[_member(k, keys)] for k in (at + step for step in steps)]
+    return np.unique(np.concatenate(found)) if found else EMPTY
 
 
 # -- pieces ----------------------------------------------------------------------------------
@@ -432,10 +443,14 @@ def _accented(parsed: ParsedQuery) -> list[tuple[Word, list[str]]]:
     return list(found.items())
 
 
-def _compounds(parsed: ParsedQuery) -> list[str]:
-    return list(dict.fromkeys(
-        COMPOUND_JOINER.join(w.folded for w in run[i : i + n])
-        for run in parsed.runs
-        for n in (2, 3)
-        for i in range(len(run) - n + 1)
-    ))
+def _rescored(parsed: ParsedQuery) -> list[tuple[list[str], float, bool]]:
+    """(words, weight, within one word) for every bonus the query's runs of words can earn:
+    each run as a phrase, and its pairs and triples as one word."""
+    bonuses = []
+    for run in parsed.runs:
+        folded = [w.folded for w in run]
+        bonuses.append((folded, PHRASE_WEIGHT, False))
+        bonuses += [
+            (folded[i : i + n], COMPOUND_WEIGHT, True) for n in (2, 3) for i in range(len(folded) - n + 1)
+        ]
+    return bonuses

@@ -9,40 +9,34 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from .analysis import compound_analyzer, syllable_analyzer
+from .analysis import analyzer
 from .segment import Segmenter
 
 __all__ = ["ANALYZER_VERSION", "SCHEMA_VERSION", "build_schema"]
 
-SCHEMA_VERSION = 2
-ANALYZER_VERSION = 3
+SCHEMA_VERSION = 3
+ANALYZER_VERSION = 4
 
 ID_FIELD = "id"
-TITLE = "title"  # normalized syllables with positions; stored
-TITLE_COMPOUNDS = "title_compounds"  # folded compounds, frequencies only
+TITLE = "title"  # normalized syllables at word-aware positions; stored
 BODY = "body"
-BODY_COMPOUNDS = "body_compounds"
 DATE = "date"
 URL = "url"
 FILE = "file"
 SOURCE = "source"
 FINGERPRINT = "fingerprint"  # hash of the stored fields: unchanged articles are skipped
 
-# The compounds field of each text field.
-COMPOUNDS_OF = {TITLE: TITLE_COMPOUNDS, BODY: BODY_COMPOUNDS}
-ANALYZED = (TITLE, TITLE_COMPOUNDS, BODY, BODY_COMPOUNDS)
+ANALYZED = (TITLE, BODY)
 
 
 def build_schema(segmenter: Segmenter | None = None) -> Schema:
     """The schema for a new index; ``segmenter`` defaults to pyvi."""
-    syllables, compounds = syllable_analyzer(), compound_analyzer(segmenter)
+    text = analyzer(segmenter)
     return Schema(
         **{
             ID_FIELD: ID(stored=True, unique=True, sortable=True),
-            TITLE: TEXT(analyzer=syllables, stored=True),
-            TITLE_COMPOUNDS: TEXT(analyzer=compounds, phrase=False),
-            BODY: TEXT(analyzer=syllables, stored=True),
-            BODY_COMPOUNDS: TEXT(analyzer=compounds, phrase=False),
+            TITLE: TEXT(analyzer=text, stored=True),
+            BODY: TEXT(analyzer=text, stored=True),
             DATE: DATETIME(stored=True, sortable=True),
             URL: STORED(),
             FILE: STORED(),

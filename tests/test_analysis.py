@@ -4,39 +4,40 @@ import sys
 
 import pytest
 
-from searcher.analysis import compound_analyzer, syllable_analyzer, tokens
-from searcher.schema import ANALYZED, BODY, BODY_COMPOUNDS, build_schema
+from searcher.analysis import analyzer, tokens
+from searcher.schema import ANALYZED, BODY, build_schema
 from searcher.segment import DictionarySegmenter, pyvi_segment
 
 
-def terms(analyzer, text: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return [t.text for t in analyzer(text)]
+def terms(analyze, text: str) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    """(term, position) pairs."""
+    return [(t.text, t.pos) for t in analyze(text, positions=True)]
 
 
-def test_syllables_are_normalized_with_positions_and_offsets() -> None:
+def test_syllables_are_normalized_with_offsets(segmenter: DictionarySegmenter) -> None:
     text = "Hoà  Bình, TP. Hồ Chí Minh"
-    found = [(t.text, t.pos, t.startchar, t.endchar) for t in syllable_analyzer()(text, positions=True, chars=True)]
-    assert found == [
-        ("hòa", 0, 0, 3), ("bình", 1, 5, 9), ("tp", 2, 11, 14), ("hồ", 3, 15, 17), ("chí", 4, 18, 21),
-        ("minh", 5, 22, 26),
+    found = [(t.text, t.startchar, t.endchar) for t in analyzer(segmenter)(text, chars=True)]
+    assert found == [("hòa", 0, 3), ("bình", 5, 9), ("tp", 11, 14), ("hồ", 15, 17), ("chí", 18, 21), ("minh", 22, 26)]
+
+
+def test_positions_keep_words_together(segmenter: DictionarySegmenter) -> None:
+    # Syllables of one word are consecutive; each new word starts 3 positions further.
+    assert terms(analyzer(segmenter), "Hội nghị Công đoàn cơ sở tỉnh Hoà Bình") == [
+        ("hội", 0), ("nghị", 1), ("công", 4), ("đoàn", 5), ("cơ", 8), ("sở", 9), ("tỉnh", 12), ("hòa", 15), ("bình", 16),
     ]
 
 
-def test_compounds_are_folded(segmenter: DictionarySegmenter) -> None:
-    assert terms(compound_analyzer(segmenter), "Hội nghị Công đoàn cơ sở tỉnh Hoà Bình") == [
-        "hoi_nghi", "cong_doan", "co_so", "hoa_binh",
-    ]
+def test_numbers_and_punctuation(segmenter: DictionarySegmenter) -> None:
+    assert [t for t, _ in terms(analyzer(segmenter), "23.155 suất quà; Covid-19 (2021)")] == [
+        "23.155", "suất", "quà", "covid", "19", "2021"]
 
 
-def test_numbers_and_punctuation() -> None:
-    assert terms(syllable_analyzer(), "23.155 suất quà; Covid-19 (2021)") == ["23.155", "suất", "quà", "covid", "19", "2021"]
-
-
-def test_pyvi_compounds_of_a_seed_title() -> None:
+def test_pyvi_words_of_a_seed_title() -> None:
     text = "Công đoàn viên chức tỉnh sơ kết hoạt động công đoàn 6 tháng đầu năm"
-    assert terms(compound_analyzer(), text) == [
-        "cong_doan_vien_chuc", "cong_doan", "doan_vien", "vien_chuc",  # pyvi's word and the pairs in it
-        "so_ket", "hoat_dong", "cong_doan",
+    assert terms(analyzer(), text) == [
+        ("công", 0), ("đoàn", 1), ("viên", 2), ("chức", 3),  # pyvi: Công_đoàn_viên_chức
+        ("tỉnh", 6), ("sơ", 9), ("kết", 10), ("hoạt", 13), ("động", 14), ("công", 17), ("đoàn", 18),
+        ("6", 21), ("tháng", 24), ("đầu", 27), ("năm", 30),
     ]
 
 
@@ -66,11 +67,9 @@ def test_schema_survives_pickling(segmenter: DictionarySegmenter) -> None:
     restored = pickle.loads(pickle.dumps(schema))
     assert restored.names() == schema.names()
     assert all(restored[name].analyzer == schema[name].analyzer for name in ANALYZED)
-    assert terms(restored[BODY].analyzer, "Công đoàn") == ["công", "đoàn"]
-    assert terms(restored[BODY_COMPOUNDS].analyzer, "Công đoàn") == ["cong_doan"]
+    assert terms(restored[BODY].analyzer, "Công đoàn Hoà") == [("công", 0), ("đoàn", 1), ("hòa", 4)]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "!!! ... ---", "\u0301\u0300"])
 def test_text_without_words_has_no_terms(text: str) -> None:
-    assert terms(syllable_analyzer(), text) == []
-    assert terms(compound_analyzer(DictionarySegmenter([])), text) == []
+    assert terms(analyzer(DictionarySegmenter([])), text) == []

@@ -91,17 +91,16 @@ def test_index_option_from_environment(index: str) -> None:
 
 def test_info(index: str) -> None:
     data = json.loads(run("info", "--index", index, "--json").stdout)
-    assert (data["documents"], data["analyzer_version"], data["sources"]) == (5, 3, [str(SEEDS)])
+    assert (data["documents"], data["analyzer_version"], data["sources"]) == (5, 4, [str(SEEDS)])
     assert "documents:  5" in run("info", "--index", index).stdout
 
 
 def test_analyze(tmp_path: Path) -> None:
     result = run("analyze", "Hoà Bình", "--index", str(tmp_path / "none"))
     assert result.stdout == (
-        "title            hòa bình\n"
-        "title_compounds  hoa_binh\n"
-        "body             hòa bình\n"
-        "body_compounds   hoa_binh\n"
+        "title   hòa_bình\n"
+        "body    hòa_bình\n"
+        "folded  hoa_binh\n"
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import SEEDS, ids
 from searcher import IndexNotFoundError, IndexVersionError, SearchEngine, Skipped
+from searcher.models import Term
 
 
 def test_add_paths_reports_and_skips_unchanged(engine: SearchEngine, tmp_path: Path) -> None:
@@ -99,12 +100,10 @@ def test_incompatible_index_is_refused_until_rebuilt(engine: SearchEngine) -> No
 
 
 def test_analyze_shows_every_field(engine: SearchEngine) -> None:
-    assert engine.analyze("Công đoàn") == {
-        "title": ["công", "đoàn"],
-        "title_compounds": ["cong_doan"],
-        "body": ["công", "đoàn"],
-        "body_compounds": ["cong_doan"],
-    }
+    analyzed = engine.analyze("Công đoàn Hoà")
+    assert list(analyzed) == ["title", "body"]
+    assert analyzed["body"] == [
+        Term("công", "cong", 0, 0, 4), Term("đoàn", "doan", 1, 5, 9), Term("hòa", "hoa", 4, 10, 13)]
 
 
 def test_parallel_indexing_gives_the_same_results(tmp_path: Path, segmenter, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
