@@ -17,9 +17,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
 from unidecode import unidecode
 
-__all__ = ["canonical", "fold", "nfc", "normalize", "spellings"]
+__all__ = ["canonical", "fold", "nfc", "normalize", "skeleton"]
 
 # Combining tone marks: huyền, sắc, ngã, hỏi, nặng.
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -111,21 +112,25 @@ def canonical_syllable(word: str) -> str:
     return "".join(letters)
 
 
-def _letter_classes() -> dict[str, str]:
-    found: dict[str, set[str]] = {}
-    for letter in _LETTERS + "bcfghjklmnpqrstvwxz":
-        found.setdefault(unidecode(letter), set()).update({letter, letter.upper()})
-    found["i"] = found["y"] = found["i"] | found["y"]  # kĩ/kỹ: one word, either letter
-    return {key: "[" + "".join(sorted(letters)) + "]" for key, letters in found.items()}
+def _skeleton_table() -> np.ndarray:
+    table = np.arange(0x2000, dtype=np.uint32)  # all Vietnamese letters are below U+2000
+    for letter in _LETTERS + "bcdfghjklmnpqrstvwxz":
+        plain = unidecode(letter)
+        table[ord(letter)] = table[ord(letter.upper())] = ord("i" if plain == "y" else plain)
+    return table
 
 
-_LETTER_CLASSES = _letter_classes()
+_SKELETON = _skeleton_table()
 
 
-def spellings(folded: str) -> str:
-    """A regular expression for every way of writing a folded word (NFC, any case).
+def skeleton(text: str) -> str:
+    """Letters without diacritics, lower case, ``y`` as ``i``, one character for each
+    character, so that positions in the result are positions in ``text``. For finding
+    words, not for showing them:
 
-        >>> bool(re.fullmatch(spellings("hoa"), "Hoà"))
-        True
+        >>> skeleton("Kỹ sư Đoàn")
+        'ki su doan'
     """
-    return "".join(_LETTER_CLASSES.get(c, re.escape(c)) for c in folded)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)  # str.translate is 5x slower
+    mapped = np.where(codes < _SKELETON.size, _SKELETON[np.minimum(codes, _SKELETON.size - 1)], codes)
+    return mapped.astype(np.uint32).tobytes().decode("utf-32-le")

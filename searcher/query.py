@@ -13,13 +13,13 @@ Matching and ranking are in :mod:`searcher.ranking`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .analysis import fold_term, index_form, is_word, normalize_term, tokens
 from .models import Snippet
-from .normalize import nfc, spellings
+from .normalize import nfc, skeleton
 
 __all__ = ["Clause", "ParsedQuery", "Word", "parse", "snippet"]
 
@@ -138,12 +138,8 @@ def snippet(text: str, words: Sequence[Word], size: int = SNIPPET_CHARS) -> Snip
     one typed with them marks its own spelling where the text has it.
     """
     text = nfc(text)
-    index = {w.folded: i for i, w in reversed(list(enumerate(words)))}
-    found = [
-        (index[fold_term(exact)], exact, m.start(), m.end())
-        for m in _spellings_of(tuple(sorted(index))).finditer(text)
-        if fold_term(exact := normalize_term(m.group())) in index
-    ]
+    index = {_skeleton(w.folded): i for i, w in reversed(list(enumerate(words)))}
+    found = [(index[word], normalize_term(text[start:end]), start, end) for word, start, end in _find(skeleton(text), index)]
     spelled = {exact for _, exact, _, _ in found}
     exactly = {i for i, w in enumerate(words) if w.accented and w.exact in spelled}
     matches = [(i, start, end) for i, exact, start, end in found if i not in exactly or exact == words[i].exact]
@@ -159,11 +155,22 @@ def snippet(text: str, words: Sequence[Word], size: int = SNIPPET_CHARS) -> Snip
     return Snippet(passage, tuple((a + len(prefix), b + len(prefix)) for a, b in spans))
 
 
-@lru_cache(maxsize=256)
-def _spellings_of(folded: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern finding every spelling of any of the words, as whole words."""
-    alternatives = "|".join(spellings(w) for w in sorted(folded, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+@lru_cache(maxsize=4096)
+def _skeleton(word: str) -> str:
+    return skeleton(word)
+
+
+def _find(text: str, words: Iterable[str]) -> list[tuple[str, int, int]]:
+    """Where each of ``words`` stands in ``text`` as a whole word, in order of position."""
+    found = []
+    for word in words:
+        start = text.find(word)
+        while word and start >= 0:
+            end = start + len(word)
+            if not (start and text[start - 1].isalnum()) and not (end < len(text) and text[end].isalnum()):
+                found.append((word, start, end))
+            start = text.find(word, start + 1)
+    return sorted(found, key=lambda match: match[1])
 
 
 def _best_passage(matches: list[tuple[int, int, int]], size: int) -> int:

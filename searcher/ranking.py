@@ -299,50 +299,60 @@ def rank(
         candidates = _keep(np.unique(np.concatenate(groups)), allowed, excluded)
         partial = candidates.size > 0
 
+    bm25 = _Scores(view, candidates)
     scores = np.zeros(candidates.size)
     matched = np.zeros(candidates.size)
     for group in parsed.groups:
         group_scores = np.zeros(candidates.size)
         for clause in group:
-            group_scores = np.maximum(group_scores, _clause_score(view, clause, candidates))
+            group_scores = np.maximum(group_scores, _clause_score(view, bm25, clause))
         scores += group_scores
         matched += group_scores > 0
     exact = np.zeros(candidates.size)
     for word, fields in _accented(parsed):
-        bonus = _exact_score(view, word.exact, fields, candidates)
+        bonus = sum(bm25.exact(word.exact, f) for f in fields)
         scores += EXACT_WEIGHT * bonus
         exact += bonus > 0
 
-    order = np.lexsort((-scores, -exact, -matched))
-    ranked = np.stack([matched, exact, scores])[:, order]
-    cut = min(window, order.size)
-    if 0 < cut < order.size:  # keep whatever ties with the last one kept
-        tied = (ranked[:, cut:] == ranked[:, cut - 1 : cut]).all(axis=0)
-        cut += int(tied.size if tied.all() else np.argmin(tied))
-    docs, (matched, exact, scores) = candidates[order[:cut]], ranked[:, :cut]
+    order = _best(matched, exact, scores, window)
+    docs, matched, exact, scores = candidates[order], matched[order], exact[order], scores[order]
 
     nearby = min(RESCORE_WINDOW, docs.size)
     if nearby and parsed.runs:
         scores = scores.copy()
-        head = docs[:nearby]
         for field in (s.TITLE, s.BODY):
-            for words, weight, within_word in _rescored(parsed):
-                found = np.isin(head, phrase_docs(view, field, words, head, within_word=within_word))
-                if found.any():
-                    scores[:nearby] += weight * found * sum(_score(view, w, [field], head) for w in words)
+            for run in parsed.runs:
+                words = [w.folded for w in run]
+                word_scores = [bm25.folded(w, field)[order[:nearby]] for w in words]
+                scores[:nearby] += _together(view, field, words, docs[:nearby], word_scores)
     # Equal scores are ordered by id, so the order never depends on how the index was written.
     ids = view.ids(docs)
     final = sorted(range(docs.size), key=lambda i: (-matched[i], -exact[i], -scores[i], ids[i]))
     return Ranking(docs=docs[final], scores=scores[final], exact=exact[final], total=int(candidates.size), partial=partial)
 
 
-def phrase_docs(
-    view: IndexView, field: str, words: Sequence[str], among: np.ndarray | None = None, *, within_word: bool = False
-) -> np.ndarray:
-    """Documents where ``words`` (folded) occur one after the other in ``field``; with
-    ``within_word``, as syllables of one word. ``among`` limits the documents looked at.
-    """
-    steps = (1,) if within_word else (1, WORD_GAP)
+def _best(matched: np.ndarray, exact: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
+    """Indexes of the ``count`` best (most words matched, then spelled as typed, then
+    highest score), best first, with any that tie with the last one."""
+    if matched.size > 4 * count:  # narrow down first: sorting thousands of candidates is slow
+        key = matched * 1e12 + exact * 1e9 + np.minimum(scores, 1e8)
+        kth = np.partition(key, key.size - count)[key.size - count]
+        chosen = np.flatnonzero(key >= kth)
+    else:
+        chosen = np.arange(matched.size)
+    order = chosen[np.lexsort((-scores[chosen], -exact[chosen], -matched[chosen]))]
+    ranked = np.stack([matched, exact, scores])[:, order]
+    cut = min(count, order.size)
+    if 0 < cut < order.size:  # keep whatever ties with the last one kept
+        tied = (ranked[:, cut:] == ranked[:, cut - 1 : cut]).all(axis=0)
+        cut += int(tied.size if tied.all() else np.argmin(tied))
+    return order[:cut]
+
+
+def phrase_docs(view: IndexView, field: str, words: Sequence[str], among: np.ndarray | None = None) -> np.ndarray:
+    """Documents where ``words`` (folded) occur one after the other in ``field``, within a
+    word or across words. ``among`` limits the documents looked at."""
+    steps = (1, WORD_GAP)
     keys = [view.positions(field, w) for w in words]
     if not keys or any(k.size == 0 for k in keys):
         return EMPTY
@@ -407,30 +417,46 @@ def _excluded_docs(view: IndexView, clause: Clause) -> np.ndarray:
     return _clause_docs(view, clause)
 
 
-def _clause_score(view: IndexView, clause: Clause, candidates: np.ndarray) -> np.ndarray:
-    fields = _fields(clause)
-    score = sum(_score(view, w.folded, fields, candidates) for w in clause.words)
+def _clause_score(view: IndexView, bm25: _Scores, clause: Clause) -> np.ndarray:
+    score = sum(bm25.folded(w.folded, f) for w in clause.words for f in _fields(clause))
     if len(clause.words) > 1:  # a phrase counts only where it is one
-        score = score * np.isin(candidates, _clause_docs(view, clause))
+        score = score * np.isin(bm25.candidates, _clause_docs(view, clause))
     return score  # type: ignore[return-value]
 
 
-def _gather(postings: Postings, candidates: np.ndarray) -> np.ndarray:
-    """Each candidate's score in ``postings``, 0 where absent."""
+class _Scores:
+    """BM25 of terms over the candidate documents of one query, each computed once."""
+
+    def __init__(self, view: IndexView, candidates: np.ndarray):
+        self.view = view
+        self.candidates = candidates
+        self._found: dict[tuple[str, str, str], np.ndarray] = {}
+
+    def folded(self, word: str, field: str) -> np.ndarray:
+        """Of any spelling of ``word``."""
+        return self._get("f", word, field, self.view.folded)
+
+    def exact(self, term: str, field: str) -> np.ndarray:
+        """Of ``term`` spelled just so."""
+        return self._get("e", term, field, self.view.exact)
+
+    def _get(self, kind: str, text: str, field: str, postings) -> np.ndarray:  # type: ignore[no-untyped-def]
+        key = (kind, text, field)
+        if key not in self._found:
+            self._found[key] = _gather(postings(field, text), self.candidates, self.view.size)
+        return self._found[key]
+
+
+def _gather(postings: Postings, candidates: np.ndarray, size: int) -> np.ndarray:
+    """Each candidate's score in ``postings``, 0 where absent (``size``: documents in all)."""
     if postings.size == 0:
         return np.zeros(candidates.size)
+    if candidates.size > 1000:  # scattering into a dense array beats searching
+        dense = np.zeros(size)
+        dense[postings.docs] = postings.scores
+        return dense[candidates]
     at = np.minimum(np.searchsorted(postings.docs, candidates), postings.size - 1)
     return np.where(postings.docs[at] == candidates, postings.scores[at], 0.0)
-
-
-def _score(view: IndexView, word: str, fields: Sequence[str], candidates: np.ndarray) -> np.ndarray:
-    """BM25 of a folded word (every spelling) over ``fields``."""
-    return sum((_gather(view.folded(f, word), candidates) for f in fields), np.zeros(candidates.size))
-
-
-def _exact_score(view: IndexView, term: str, fields: Sequence[str], candidates: np.ndarray) -> np.ndarray:
-    """BM25 of one spelling over ``fields``."""
-    return sum((_gather(view.exact(f, term), candidates) for f in fields), np.zeros(candidates.size))
 
 
 def _accented(parsed: ParsedQuery) -> list[tuple[Word, list[str]]]:
@@ -443,14 +469,36 @@ def _accented(parsed: ParsedQuery) -> list[tuple[Word, list[str]]]:
     return list(found.items())
 
 
-def _rescored(parsed: ParsedQuery) -> list[tuple[list[str], float, bool]]:
-    """(words, weight, within one word) for every bonus the query's runs of words can earn:
-    each run as a phrase, and its pairs and triples as one word."""
-    bonuses = []
-    for run in parsed.runs:
-        folded = [w.folded for w in run]
-        bonuses.append((folded, PHRASE_WEIGHT, False))
-        bonuses += [
-            (folded[i : i + n], COMPOUND_WEIGHT, True) for n in (2, 3) for i in range(len(folded) - n + 1)
-        ]
-    return bonuses
+def _together(view: IndexView, field: str, words: Sequence[str], docs: np.ndarray, scores: Sequence[np.ndarray]) -> np.ndarray:
+    """Bonus for each of ``docs`` for the run of ``words`` (each with its ``scores`` in
+    ``field``) being together there: the words' scores again for the whole run as a phrase,
+    and for each pair or triple of them that is one word (``công đoàn`` in ``công_đoàn``)."""
+    keys = [_restrict(view.positions(field, w), np.sort(docs)) for w in words]
+    # same[i]: keys of words[i] with words[i+1] right after, in the same word;
+    # near[i]: with words[i+1] starting the next word.
+    same = [k[_member(k + 1, after)] for k, after in zip(keys, keys[1:])]
+    near = [k[_member(k + WORD_GAP, after)] for k, after in zip(keys, keys[1:])]
+    found: list[tuple[np.ndarray, float, int, int]] = []  # keys, weight, first and last word
+    for i, pairs in enumerate(same):
+        found.append((pairs, COMPOUND_WEIGHT, i, i + 1))
+        if i + 1 < len(same):
+            found.append((pairs[_member(pairs + 1, same[i + 1])], COMPOUND_WEIGHT, i, i + 2))
+    reached = keys[0]  # the run as a phrase: keys of words[i] reached from some start
+    for i in range(len(same)):
+        reached = np.union1d(same[i][_member(same[i], reached)] + 1, near[i][_member(near[i], reached)] + WORD_GAP)
+    found.append((reached, PHRASE_WEIGHT, 0, len(words) - 1))
+    bonus = np.zeros(docs.size)
+    for keys_found, weight, first, last in found:
+        if keys_found.size:
+            bonus += weight * np.isin(docs, keys_found >> 32) * sum(scores[first : last + 1])
+    return bonus
+
+
+def _restrict(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """The keys (``doc << 32 | position``) of the given sorted documents."""
+    low = np.searchsorted(keys, docs << 32)
+    counts = np.searchsorted(keys, (docs + 1) << 32) - low
+    if not counts.any():
+        return EMPTY
+    shift = np.repeat(low - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    return keys[shift + np.arange(counts.sum())]
