@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh import writing
 from whoosh.index import FileIndex
 
 from . import schema as s
@@ -35,10 +36,10 @@ from .segment import Segmenter
 __all__ = ["Index", "fingerprint"]
 
 META_FILE = "vnsearch.json"
-BATCH_SIZE = 2000  # documents per commit: an interrupted run keeps what it committed
+BATCH_SIZE = 5000  # documents per commit: an interrupted run keeps what it committed
 PARALLEL_BATCH = 200  # batches at least this large are written by several processes
 WORKERS = min(os.cpu_count() or 1, 4)
-MERGE_POLICY = None
+MAX_SEGMENTS = 32  # merging is single-threaded and costly: only when segments pile up
 
 Progress = Callable[[int, int], None]  # called with (bytes read, bytes to read) as files are read
 
@@ -242,7 +243,9 @@ def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, st
     writing its own segment); results are the same as with one process.
     """
     parallel = len(batch) >= PARALLEL_BATCH and WORKERS > 1
-    writer = ix.writer(procs=WORKERS, multisegment=True, limitmb=128) if parallel else ix.writer(limitmb=128)
+    # Not compound: Whoosh reads a compound segment by copying each of its files into memory.
+    options = {"limitmb": 128, "compound": False}
+    writer = ix.writer(procs=WORKERS, multisegment=True, **options) if parallel else ix.writer(**options)
     updated = 0
     try:
         for article, digest in batch:
@@ -251,11 +254,18 @@ def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, st
                 updated += 1
             else:
                 writer.add_document(**_fields(article, digest))
-        writer.commit(mergetype=MERGE_POLICY)
+        writer.commit(mergetype=_merge_when_many)
     except BaseException:
         writer.cancel()
         raise
     return updated
+
+
+def _merge_when_many(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh's merge policy, once there are more than ``MAX_SEGMENTS`` segments."""
+    if len(segments) <= MAX_SEGMENTS:
+        return segments
+    return writing.MERGE_SMALL(writer, segments)
 
 
 def _fields(article: Article, digest: str) -> dict[str, Any]:

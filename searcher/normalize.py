@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 from unidecode import unidecode
 
-__all__ = ["canonical", "fold", "nfc", "normalize", "skeleton"]
+__all__ = ["accented_forms", "canonical", "fold", "nfc", "normalize", "skeleton"]
 
 # Combining tone marks: huyền, sắc, ngã, hỏi, nặng.
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -110,6 +110,21 @@ def canonical_syllable(word: str) -> str:
             target = first  # hòa, thủy, khỏe, mùa, mía
         letters[target] = unicodedata.normalize("NFC", letters[target] + tone)
     return "".join(letters)
+
+
+def _accented_forms() -> dict[str, str]:
+    forms: dict[str, str] = {}
+    for letter in _LETTERS:
+        forms[unidecode(letter)] = forms.get(unidecode(letter), "") + letter
+    return forms
+
+
+_FORMS = _accented_forms()
+
+
+def accented_forms(letter: str) -> str:
+    """Every lower-case letter that folds to ``letter``: ``d`` -> ``dđ``, ``u`` -> ``uùúủũụưừứửữự``."""
+    return _FORMS.get(letter, letter)
 
 
 def _skeleton_table() -> np.ndarray:

@@ -29,6 +29,7 @@ from whoosh.reading import IndexReader
 
 from . import schema as s
 from .analysis import WORD_GAP, fold_term
+from .normalize import accented_forms
 from .models import Hit, SearchResults
 from .query import Clause, ParsedQuery, Word, parse, snippet
 
@@ -77,8 +78,8 @@ class IndexView:
         self._live: np.ndarray | None = None
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
-        self._spellings: dict[str, dict[str, tuple[str, ...]]] = {}
         self._ids: Any = None
+        self.queries = 0  # answered so far
 
     # -- cache ------------------------------------------------------------------------------
 
@@ -98,13 +99,18 @@ class IndexView:
 
     def spellings(self, field: str, folded: str) -> tuple[str, ...]:
         """The terms of ``field`` that fold to ``folded``: ``cong`` -> công, cống, cộng …"""
-        if field not in self._spellings:
-            table: dict[str, list[str]] = {}
-            for term in self.reader.lexicon(field):
-                text = term.decode("utf-8")
-                table.setdefault(fold_term(text), []).append(text)
-            self._spellings[field] = {k: tuple(v) for k, v in table.items()}
-        return self._spellings[field].get(folded, ())
+        return self._get(("s", field, folded), lambda: self._read_spellings(field, folded), len)  # type: ignore[return-value]
+
+    def _read_spellings(self, field: str, folded: str) -> tuple[str, ...]:
+        # Look only where a spelling can be: under the prefixes its first letters can take.
+        prefixes = [""]
+        for letter in folded:
+            forms = accented_forms(letter)
+            if len(prefixes) * len(forms) > 64:
+                break
+            prefixes = [prefix + form for prefix in prefixes for form in forms]
+        found = (term.decode("utf-8") for prefix in prefixes for term in self.reader.expand_prefix(field, prefix))
+        return tuple(term for term in found if fold_term(term) == folded)
 
     def exact(self, field: str, term: str) -> Postings:
         """One term, as written in the index (a normalized syllable, or a folded compound)."""
@@ -124,14 +130,19 @@ class IndexView:
             len,
         )  # type: ignore[return-value]
 
-    def positions(self, field: str, word: str) -> np.ndarray:
+    def positions(self, field: str, word: str, docs: np.ndarray | None = None) -> np.ndarray:
         """Sorted keys ``doc << 32 | (position + 64)``, one per occurrence of any spelling of
-        ``word``."""
-        return self._get(
-            ("k", field, word),
-            lambda: np.sort(np.concatenate([self._read_positions(field, t) for t in self.spellings(field, word)] or [EMPTY])),
-            len,
-        )  # type: ignore[return-value]
+        ``word`` (only in ``docs``, sorted, when given).
+
+        A common word's positions are many: for the first query a view answers (all that a
+        ``vnsearch search`` process asks), only those in ``docs`` are read; after that, all of
+        them, to be kept for the queries to come.
+        """
+        key = ("k", field, word)
+        if key in self._cache or docs is None or self.queries or self.folded(field, word).size < 2000:
+            keys = self._get(key, lambda: self._read_positions(field, self.spellings(field, word)), len)
+            return keys if docs is None else _restrict(keys, docs)  # type: ignore[arg-type]
+        return self._read_positions(field, self.spellings(field, word), docs)
 
     def _read(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         docs: list[int] = []
@@ -162,18 +173,29 @@ class IndexView:
         idf = math.log(1 + (self.reader.doc_count() - docs.size + 0.5) / (docs.size + 0.5))
         return Postings(docs, FIELD_WEIGHTS[field] * idf * frequency * (K1 + 1) / (frequency + K1 * norm))
 
-    def _read_positions(self, field: str, term: str) -> np.ndarray:
+    def _read_positions(self, field: str, terms: Sequence[str], docs: np.ndarray | None = None) -> np.ndarray:
         keys: list[int] = []
-        raw = term.encode("utf-8")
-        for leaf, offset in self.leaves:
-            if (field, raw) not in leaf:
-                continue
-            matcher = leaf.postings(field, raw)
-            while matcher.is_active():
-                base = (matcher.id() + offset) << 32
-                keys.extend(base | (p + 64) for p in matcher.value_as("positions"))
-                matcher.next()
-        return np.array(keys, dtype=np.int64)
+        for term in terms:
+            raw = term.encode("utf-8")
+            for leaf, offset in self.leaves:
+                if (field, raw) not in leaf:
+                    continue
+                matcher = leaf.postings(field, raw)
+                if docs is None:
+                    while matcher.is_active():
+                        base = (matcher.id() + offset) << 32
+                        keys.extend(base | (p + 64) for p in matcher.value_as("positions"))
+                        matcher.next()
+                    continue
+                local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
+                for doc in local.tolist():
+                    if not matcher.is_active():
+                        break
+                    matcher.skip_to(doc)
+                    if matcher.is_active() and matcher.id() == doc:
+                        base = (doc + offset) << 32
+                        keys.extend(base | (p + 64) for p in matcher.value_as("positions"))
+        return np.sort(np.array(keys, dtype=np.int64))
 
     # -- per document ---------------------------------------------------------------------
 
@@ -234,6 +256,7 @@ def search(
     if not parsed.groups and not parsed.excluded:
         return SearchResults(query=text, total=0, took_ms=_ms(started), offset=offset)
     ranking = rank(view, parsed, window=max(offset + limit, RESCORE_WINDOW), since=since, until=until)
+    view.queries += 1
     page = slice(offset, offset + limit)
     hits = tuple(
         _hit(view.reader.stored_fields(int(doc)), float(score), parsed.words)
@@ -473,7 +496,8 @@ def _together(view: IndexView, field: str, words: Sequence[str], docs: np.ndarra
     """Bonus for each of ``docs`` for the run of ``words`` (each with its ``scores`` in
     ``field``) being together there: the words' scores again for the whole run as a phrase,
     and for each pair or triple of them that is one word (``công đoàn`` in ``công_đoàn``)."""
-    keys = [_restrict(view.positions(field, w), np.sort(docs)) for w in words]
+    among = np.sort(docs)
+    keys = [view.positions(field, w, among) for w in words]
     # same[i]: keys of words[i] with words[i+1] right after, in the same word;
     # near[i]: with words[i+1] starting the next word.
     same = [k[_member(k + 1, after)] for k, after in zip(keys, keys[1:])]
