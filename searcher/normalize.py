@@ -114,7 +114,7 @@ def canonical_syllable(word: str) -> str:
 
 def _accented_forms() -> dict[str, str]:
     forms: dict[str, str] = {}
-    for letter in _LETTERS:
+    for letter in dict.fromkeys("abcdefghijklmnopqrstuvwxyz" + _LETTERS):
         forms[unidecode(letter)] = forms.get(unidecode(letter), "") + letter
     return forms
 
@@ -129,7 +129,7 @@ def accented_forms(letter: str) -> str:
 
 def _skeleton_table() -> np.ndarray:
     table = np.arange(0x2000, dtype=np.uint32)  # all Vietnamese letters are below U+2000
-    for letter in _LETTERS + "bcdfghjklmnpqrstvwxz":
+    for letter in "abcdefghijklmnopqrstuvwxyz" + _LETTERS:
         plain = unidecode(letter)
         table[ord(letter)] = table[ord(letter.upper())] = ord("i" if plain == "y" else plain)
     return table

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from searcher.normalize import canonical, fold, nfc, normalize
+from searcher.normalize import accented_forms, canonical, fold, nfc, normalize, skeleton
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,15 @@ def test_fold_removes_diacritics_and_d_stroke() -> None:
 @pytest.mark.parametrize("word", ["café", "José", "Pokémon", "Zürich", "U23", "COVID-19"])
 def test_foreign_words_are_not_rewritten(word: str) -> None:
     assert canonical(word) == word
+
+
+def test_accented_forms_of_each_letter() -> None:
+    assert accented_forms("d") == "dđ"
+    assert accented_forms("a") == "aàáảãạăằắẳẵặâầấẩẫậ"
+    assert accented_forms("b") == "b"
+
+
+def test_skeleton_keeps_length_and_merges_i_y() -> None:
+    text = "Kỹ sư ĐOÀN Hoà, 北京 😀"
+    assert skeleton(text) == "ki su doan hoa, 北京 😀"
+    assert len(skeleton(text)) == len(text)

@@ -129,3 +129,13 @@ def test_seed_footers_are_not_searchable(seeds_engine: SearchEngine) -> None:
     assert seeds_engine.search('"nha khoa daisy"').total == 0
     assert seeds_engine.search('"giấy phép xuất bản"').total == 0
     assert seeds_engine.search('"skip to main content"').total == 0
+
+
+def test_folded_word_finds_every_initial_spelling(engine: SearchEngine) -> None:
+    engine.add_documents([
+        {"id": "actor", "title": "Diễn viên nổi tiếng", "text": "Một diễn viên điện ảnh."},
+        {"id": "power", "title": "Giá điện tăng", "text": "Giá điện sinh hoạt tăng."},
+        {"id": "crazy", "title": "Cơn điên", "text": "Cơn điên của thị trường."},
+    ])
+    assert sorted(ids(engine.search("dien"))) == ["actor", "crazy", "power"]
+    assert ids(engine.search("dien vien")) == ["actor"]
