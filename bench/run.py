@@ -37,9 +37,16 @@ SEED = 20261123
 
 
 def load_subset(size: int) -> list[Record]:
+    """``size`` articles sampled with a fixed seed, among those every engine can index: with
+    text, and the first of any id that occurs twice."""
+    records: dict[str, Record] = {}
     with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
-        records = [json.loads(line) for line in lines]
-    return random.Random(SEED).sample(records, min(size, len(records)))
+        for line in lines:
+            record = json.loads(line)
+            if record.get("text", "").strip() and record["id"] not in records:
+                records[record["id"]] = record
+    usable = list(records.values())
+    return random.Random(SEED).sample(usable, min(size, len(usable)))
 
 
 # -- indexing, in a child process --------------------------------------------------------

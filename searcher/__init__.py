@@ -8,13 +8,22 @@
 """
 
 from .engine import SearchEngine
-from .errors import IndexNotFoundError, IndexVersionError, SearcherError, SourceError
+from .errors import (
+    IndexDamagedError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    SearcherError,
+    SourceError,
+)
 from .models import Article, Hit, IndexInfo, IndexReport, SearchResults, Skipped, Snippet
 
 __all__ = [
     "Article",
     "Hit",
+    "IndexDamagedError",
     "IndexInfo",
+    "IndexLockedError",
     "IndexNotFoundError",
     "IndexReport",
     "IndexVersionError",

@@ -16,7 +16,6 @@ Whatever cannot be read becomes a :class:`Skipped` with the reason, in the same 
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import gzip
 import json
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 from urllib.parse import urlsplit
 
+from .decoding import DecodingError, decode
 from .errors import SourceError
 from .models import Article, Skipped
 from .normalize import nfc
@@ -35,6 +35,9 @@ from .normalize import nfc
 __all__ = ["SUFFIXES", "article_from_record", "parse_page", "read_paths"]
 
 SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".json")
+MAX_TEXT_FILE = 5 * 2**20  # a .txt file is one article: more is a dump, not a page
+MAX_JSON_FILE = 200 * 2**20  # a .json file is read whole; .jsonl is streamed and has no limit
+MAX_ARTICLE_CHARS = 2_000_000
 TEXT_KEYS = ("text", "body", "content")
 DATE_KEYS = ("date", "published")
 
@@ -43,16 +46,20 @@ def read_paths(paths: Iterable[str | os.PathLike[str]]) -> Reading:
     """Every article in ``paths``, in a stable order; a missing path raises :class:`SourceError`.
 
     Ids: a JSON record's ``id``, else ``file:line``; a text file's path relative to the
-    directory given (its name when the file itself is given).
+    directory given (its name when the file itself is given). An id read a second time is
+    reported and skipped: the first one read is indexed.
     """
     roots = [Path(p) for p in paths]
     for root in roots:
         if not root.exists():
             raise SourceError(f"no such file or directory: {root}")
-    files = []
+    files: list[tuple[Path, str, str] | Skipped] = []
     for root in roots:
         if root.is_dir():
-            files += [(f, f.relative_to(root).as_posix(), root.resolve().name) for f in _walk(root)]
+            files += [
+                item if isinstance(item, Skipped) else (item, item.relative_to(root).as_posix(), root.resolve().name)
+                for item in _walk(root)
+            ]
         else:
             files.append((root, root.name, root.resolve().parent.name))
     return Reading(files)
@@ -61,22 +68,35 @@ def read_paths(paths: Iterable[str | os.PathLike[str]]) -> Reading:
 class Reading:
     """Iterates over the articles of some files, counting the bytes read for a progress bar."""
 
-    def __init__(self, files: list[tuple[Path, str, str]]):
-        self.files = files  # (file, name used in ids and reports, folder)
-        self.total_bytes = sum(_size(f) for f, _, _ in files)
+    def __init__(self, files: list[tuple[Path, str, str] | Skipped]):
+        self.files = files  # (file, name used in ids and reports, folder), or why one is not read
+        self.total_bytes = sum(_size(f[0]) for f in files if not isinstance(f, Skipped))
         self.done_bytes = 0
+        self._seen: dict[str, str] = {}  # id -> where it was first read
 
     def __iter__(self) -> Iterator[Article | Skipped]:
-        for file, name, folder in self.files:
+        for entry in self.files:
+            if isinstance(entry, Skipped):
+                yield entry
+                continue
+            file, name, folder = entry
             before = self.done_bytes
             try:
                 with file.open("rb") as raw:
-                    for item in read_file(raw, file, name, folder):
+                    for where, item in read_file(raw, file, name, folder):
                         self.done_bytes = before + raw.tell()
-                        yield item
+                        yield self._once(where, item)
             except OSError as error:
                 yield Skipped(name, f"cannot read: {error.strerror or error}")
             self.done_bytes = before + _size(file)
+
+    def _once(self, where: str, item: Article | Skipped) -> Article | Skipped:
+        if isinstance(item, Skipped):
+            return item
+        first = self._seen.setdefault(item.id, where)
+        if first != where:
+            return Skipped(where, f"duplicate id {item.id!r}, first read at {first}: that one is indexed")
+        return item
 
 
 def _size(file: Path) -> int:
@@ -86,11 +106,17 @@ def _size(file: Path) -> int:
         return 0
 
 
-def read_file(raw: BinaryIO, file: Path, name: str, folder: str) -> Iterator[Article | Skipped]:
-    """The articles in one open file; ``name`` is how ids and reports refer to it."""
+def read_file(raw: BinaryIO, file: Path, name: str, folder: str) -> Iterator[tuple[str, Article | Skipped]]:
+    """(where, article or why not) for each record in one open file; ``name`` is how ids and
+    reports refer to the file, ``where`` the record (``name`` or ``name:line``)."""
     suffix = _suffix(file)
-    if suffix == ".txt":
-        yield from _read_text(raw.read(), file, name, folder)
+    size = _size(file)
+    limit = MAX_TEXT_FILE if suffix == ".txt" else MAX_JSON_FILE
+    if suffix in (".txt", ".json") and size > limit:
+        reason = f"larger than the {limit // 2**20} MB limit for a {suffix} file ({size / 2**20:.0f} MB)"
+        yield name, Skipped(name, reason)
+    elif suffix == ".txt":
+        yield name, _read_text(raw.read(), file, name, folder)
     elif suffix == ".json":
         yield from _read_json(raw.read(), file, name, folder)
     elif suffix == ".jsonl":
@@ -99,13 +125,24 @@ def read_file(raw: BinaryIO, file: Path, name: str, folder: str) -> Iterator[Art
         with gzip.GzipFile(fileobj=raw) as lines:
             yield from _read_jsonl(lines, file, name, folder)
     else:
-        yield Skipped(name, f"not a supported file type ({suffix or 'no extension'})")
+        yield name, Skipped(name, f"not a supported file type ({suffix or 'no extension'})")
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files below ``root`` in sorted order, skipping hidden files and folders."""
-    for directory, folders, files in os.walk(root):
-        folders[:] = sorted(f for f in folders if not f.startswith("."))
+def _walk(root: Path) -> Iterator[Path | Skipped]:
+    """Files below ``root`` in sorted order, following links to folders but not in circles;
+    hidden files and folders are left out."""
+    visited = {root.resolve()}
+    for directory, folders, files in os.walk(root, followlinks=True):
+        keep = []
+        for folder in sorted(f for f in folders if not f.startswith(".")):
+            path = Path(directory, folder)
+            real = path.resolve()
+            if real in visited:
+                yield Skipped(path.relative_to(root).as_posix(), "a link back to a folder already read (a loop): not followed")
+            else:
+                visited.add(real)
+                keep.append(folder)
+        folders[:] = keep
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(directory, name)
@@ -119,31 +156,18 @@ def _suffix(file: Path) -> str:
 # -- text files ---------------------------------------------------------------------------
 
 
-def _read_text(data: bytes, file: Path, name: str, folder: str) -> Iterator[Article | Skipped]:
-    text = decode(data)
-    if text is None:
-        yield Skipped(name, "binary file, not text")
-        return
+def _read_text(data: bytes, file: Path, name: str, folder: str) -> Article | Skipped:
+    if not data.strip():
+        return Skipped(name, "empty file")
+    try:
+        text, _ = decode(data)
+    except DecodingError as error:
+        return Skipped(name, str(error))
     page = parse_page(text)
     if not page.text:
-        yield Skipped(name, "no text")
-        return
+        return Skipped(name, "no article text (only site menus, links or captions)")
     source = Path(name).parent.name or folder
-    yield Article(id=name, title=page.title, text=page.text, date=page.date,
-                  source=source, file=str(file.resolve()))
-
-
-def decode(data: bytes) -> str | None:
-    """Bytes of a text file as NFC text: UTF-8 (with or without BOM), UTF-16 with BOM, else
-    Windows-1258. ``None`` for binary data."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return nfc(data.decode("utf-16"))
-    if b"\0" in data[:8192]:
-        return None
-    try:
-        return nfc(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return nfc(data.decode("cp1258", errors="replace"))
+    return Article(id=name, title=page.title, text=page.text, date=page.date, source=source, file=str(file.resolve()))
 
 
 @dataclass(frozen=True)
@@ -338,7 +362,7 @@ def _title_from_lead(paragraph: str) -> str:
 # -- JSON --------------------------------------------------------------------------------
 
 
-def _read_jsonl(lines: IO[bytes], file: Path, name: str, folder: str) -> Iterator[Article | Skipped]:
+def _read_jsonl(lines: IO[bytes], file: Path, name: str, folder: str) -> Iterator[tuple[str, Article | Skipped]]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -346,20 +370,21 @@ def _read_jsonl(lines: IO[bytes], file: Path, name: str, folder: str) -> Iterato
         try:
             record = json.loads(line.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError) as error:
-            yield Skipped(where, f"not valid JSON ({_json_error(error)})")
+            yield where, Skipped(where, f"not valid JSON ({_json_error(error)})")
             continue
-        yield _record(record, where, file, folder)
+        yield where, _record(record, where, file, folder)
 
 
-def _read_json(raw: bytes, file: Path, name: str, folder: str) -> Iterator[Article | Skipped]:
+def _read_json(raw: bytes, file: Path, name: str, folder: str) -> Iterator[tuple[str, Article | Skipped]]:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
-        yield Skipped(name, f"not valid JSON ({_json_error(error)})")
+        yield name, Skipped(name, f"not valid JSON ({_json_error(error)})")
         return
     records = data if isinstance(data, list) else [data]
     for number, record in enumerate(records, 1):
-        yield _record(record, f"{name}:{number}" if isinstance(data, list) else name, file, folder)
+        where = f"{name}:{number}" if isinstance(data, list) else name
+        yield where, _record(record, where, file, folder)
 
 
 def _json_error(error: Exception) -> str:
@@ -388,6 +413,8 @@ def article_from_record(record: Mapping[str, Any], default_id: str | None = None
         if default_id is None:
             raise ValueError("no 'id'")
         doc_id = default_id
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ValueError(f"text longer than the limit of {MAX_ARTICLE_CHARS:,} characters for one article")
     lines = [line for line in (_clean_line(raw) for raw in nfc(text).splitlines()) if line]
     body = "\n".join(line for line in _cut_footer(lines) if not _is_chrome(line))
     title = record.get("title")

@@ -17,6 +17,7 @@ from whoosh.searching import Searcher
 from .documents import article_from_record
 from .indexer import Index, Progress
 from .analysis import fold_term
+from .errors import IndexDamagedError
 from .models import Article, IndexInfo, IndexReport, SearchResults, Skipped, Term
 from .ranking import IndexView, search
 from .schema import ANALYZED, build_schema
@@ -86,8 +87,18 @@ class SearchEngine:
         since: dt.date | None = None,
         until: dt.date | None = None,
     ) -> SearchResults:
-        """Ranked results for any text a user types; see :mod:`searcher.query` for the syntax."""
-        return search(self._current_view(), text, limit=max(limit, 0), offset=max(offset, 0), since=since, until=until)
+        """Ranked results for any text a user types; see :mod:`searcher.query` for the syntax.
+
+        Never fails because of what was typed; :class:`IndexDamagedError` if the index's files
+        cannot be read.
+        """
+        view = self._current_view()
+        try:
+            return search(view, text, limit=max(limit, 0), offset=max(offset, 0), since=since, until=until)
+        except Exception as error:  # reading a damaged segment fails in many ways inside Whoosh
+            raise IndexDamagedError(
+                f"the index at {self.path} could not be read ({type(error).__name__}: {error}): run `vnsearch rebuild`"
+            ) from error
 
     def info(self) -> IndexInfo:
         return self._index.info()
@@ -119,8 +130,9 @@ class SearchEngine:
         if self._searcher is None:
             self._searcher = self._index.whoosh.searcher()
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
-            self._view = None
+            # A new searcher, not refresh(): refreshing one opened on an empty index fails in Whoosh.
+            self._close_searcher()
+            self._searcher = self._index.whoosh.searcher()
         if self._view is None:
             self._view = IndexView(self._searcher.reader())
         return self._view

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 __all__ = [
+    "IndexDamagedError",
+    "IndexLockedError",
     "IndexNotFoundError",
     "IndexVersionError",
     "SearcherError",
@@ -20,6 +22,14 @@ class IndexNotFoundError(SearcherError):
 
 class IndexVersionError(SearcherError):
     """The index was written by an incompatible schema or analyzer; it needs a rebuild."""
+
+
+class IndexDamagedError(SearcherError):
+    """The index's files cannot be read; it needs a rebuild."""
+
+
+class IndexLockedError(SearcherError):
+    """Another process is writing to the index."""
 
 
 class SourceError(SearcherError):

@@ -13,29 +13,35 @@ to it in one atomic rename, so a failed rebuild leaves the old index as it was.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import writing
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.index import FileIndex
 
 from . import schema as s
 from .documents import Reading, read_paths
-from .errors import IndexNotFoundError, IndexVersionError
+from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError
 from .models import Article, IndexInfo, IndexReport, Skipped
 from .segment import Segmenter
 
 __all__ = ["Index", "fingerprint"]
 
 META_FILE = "vnsearch.json"
+LOCK_FILE = "vnsearch.lock"
 BATCH_SIZE = 5000  # documents per commit: an interrupted run keeps what it committed
 PARALLEL_BATCH = 200  # batches at least this large are written by several processes
 WORKERS = min(os.cpu_count() or 1, 4)
@@ -74,7 +80,9 @@ class Index:
         except FileNotFoundError:
             raise IndexNotFoundError(f"no index at {self.path}: run `vnsearch index PATH` to create one") from None
         except (OSError, ValueError) as error:
-            raise IndexVersionError(f"{self.path / META_FILE} is unreadable ({error}): run `vnsearch rebuild`") from None
+            raise IndexDamagedError(
+                f"{self.path / META_FILE} is unreadable ({error}): index the sources again with `vnsearch index PATH`"
+            ) from None
         return Meta(**{k: data[k] for k in Meta.__dataclass_fields__ if k in data})
 
     @property
@@ -91,8 +99,8 @@ class Index:
             try:
                 self._whoosh = whoosh_index.open_dir(str(self.path / meta.folder))
             except Exception as error:  # Whoosh raises many kinds for a damaged or missing index
-                raise IndexVersionError(
-                    f"the index at {self.path} cannot be opened ({error}): run `vnsearch rebuild`"
+                raise IndexDamagedError(
+                    f"the index at {self.path} cannot be opened ({type(error).__name__}: {error}): run `vnsearch rebuild`"
                 ) from None
         return self._whoosh
 
@@ -125,22 +133,49 @@ class Index:
 
     # -- writing ------------------------------------------------------------------------
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the index's write lock: one writer at a time, and searches go on meanwhile.
+
+        The lock is an ``flock`` on ``vnsearch.lock``: the system releases it when its process
+        ends, however it ends, so a killed run never leaves a stale lock behind.
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / LOCK_FILE, "a+", encoding="utf-8") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.seek(0)
+                holder = lock.read().strip() or "?"
+                raise IndexLockedError(
+                    f"another process (pid {holder}) is writing to the index at {self.path}: "
+                    "wait for it to finish, or stop it, and try again"
+                ) from None
+            lock.seek(0)
+            lock.truncate()
+            lock.write(f"{os.getpid()}\n")
+            lock.flush()
+            yield
+
     def add_paths(self, paths: Sequence[str | os.PathLike[str]], progress: Progress | None = None) -> IndexReport:
         """Index every article under ``paths`` and record them as sources for :meth:`rebuild`."""
         reading = read_paths(paths)  # raises for a missing path, before anything is created
-        report = write_articles(self._writable(), _reporting(reading, progress))
-        self._touch([str(Path(p).resolve()) for p in paths])
-        return report
+        with self._writing():
+            ix = self._writable()
+            self._touch([str(Path(p).resolve()) for p in paths])  # first: rebuild must know them
+            return write_articles(ix, _reporting(reading, progress))
 
     def add_articles(self, articles: Iterable[Article | Skipped]) -> IndexReport:
-        report = write_articles(self._writable(), articles)
-        self._touch()
+        with self._writing():
+            report = write_articles(self._writable(), articles)
+            self._touch()
         return report
 
     def delete(self, doc_id: str) -> bool:
-        with self.whoosh.writer() as writer:
-            deleted = writer.delete_by_term(s.ID_FIELD, doc_id)
-        self._touch()
+        with self._writing():
+            with self.whoosh.writer() as writer:
+                deleted = writer.delete_by_term(s.ID_FIELD, doc_id)
+            self._touch()
         return bool(deleted)
 
     def rebuild(self, progress: Progress | None = None) -> IndexReport:
@@ -149,6 +184,10 @@ class Index:
         Articles that cannot be re-read (added through the API, or whose file is gone) are
         carried over from the old index when it can still be read, so nothing is lost.
         """
+        with self._writing():
+            return self._rebuild(progress)
+
+    def _rebuild(self, progress: Progress | None) -> IndexReport:
         meta = self.meta()
         old_folder = self.path / meta.folder
         old = _stored_articles(old_folder)
@@ -245,7 +284,11 @@ def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, st
     parallel = len(batch) >= PARALLEL_BATCH and WORKERS > 1
     # Not compound: Whoosh reads a compound segment by copying each of its files into memory.
     options = {"limitmb": 128, "compound": False}
-    writer = ix.writer(procs=WORKERS, multisegment=True, **options) if parallel else ix.writer(**options)
+    if parallel:  # jobs of up to 100 articles, at least two for each worker
+        jobs = max(1, min(100, len(batch) // (2 * WORKERS)))
+        writer = _ParallelWriter(ix, procs=WORKERS, multisegment=True, batchsize=jobs, **options)
+    else:
+        writer = ix.writer(**options)
     updated = 0
     try:
         for article, digest in batch:
@@ -259,6 +302,34 @@ def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, st
         writer.cancel()
         raise
     return updated
+
+
+class _Worker(SubWriterTask):
+    """One of Whoosh's writer processes, that dies with the process that started it: it shares
+    the index's lock, and a killed ``vnsearch index`` must not leave it held."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.parent = os.getpid()
+
+    def run(self) -> None:
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != self.parent:  # the parent died before prctl took effect
+            os._exit(1)
+        super().run()
+
+
+class _ParallelWriter(MpWriter):
+    """Whoosh's multi-process writer, with workers that do not outlive it."""
+
+    def _new_task(self) -> _Worker:
+        task = _Worker(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 def _merge_when_many(writer: Any, segments: list[Any]) -> list[Any]:

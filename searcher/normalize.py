@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 from unidecode import unidecode
 
-__all__ = ["accented_forms", "canonical", "fold", "nfc", "normalize", "skeleton"]
+__all__ = ["accented_forms", "canonical", "fold", "is_syllable", "nfc", "normalize", "skeleton"]
 
 # Combining tone marks: huyền, sắc, ngã, hỏi, nặng.
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -69,32 +69,10 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def canonical_syllable(word: str) -> str:
     """:func:`canonical` for one run of letters."""
-    letters: list[str] = []  # base letters with their vowel shape (â, ơ, ư ...), no tone
-    tone = ""
-    for char in unicodedata.normalize("NFD", word):
-        if char in _TONE_MARKS:
-            if tone:
-                return word  # two tone marks: not a Vietnamese syllable
-            tone = char
-        elif unicodedata.combining(char) and letters:
-            letters[-1] += char
-        else:
-            letters.append(char)
-    letters = [unicodedata.normalize("NFC", letter) for letter in letters]
-    lower = [letter.lower() for letter in letters]
-
-    vowels = [i for i, letter in enumerate(lower) if letter in _VOWELS]
-    if not vowels or vowels[-1] - vowels[0] + 1 != len(vowels):
+    parsed = _parse(word)
+    if parsed is None:
         return word
-    first, last = vowels[0], vowels[-1]
-    onset, coda = "".join(lower[:first]), "".join(lower[last + 1 :])
-    # "qu" and "gi" (before another vowel) are onsets: quý, giữa, già.
-    if (onset, lower[first]) in {("q", "u"), ("g", "i")} and last > first:
-        onset += lower[first]
-        first += 1
-    if onset not in _ONSETS or coda not in _CODAS or last - first > 2:
-        return word
-
+    letters, lower, onset, first, last, coda, tone = parsed
     if onset and first == last and lower[first] == "y" and not coda:
         # kỹ/kĩ, lý/lí, mỹ/mĩ, quý/quí, sỹ/sĩ, tỷ/tỉ: one spelling, i.
         letters[first] = "I" if letters[first] == "Y" else "i"
@@ -110,6 +88,42 @@ def canonical_syllable(word: str) -> str:
             target = first  # hòa, thủy, khỏe, mùa, mía
         letters[target] = unicodedata.normalize("NFC", letters[target] + tone)
     return "".join(letters)
+
+
+def is_syllable(word: str) -> bool:
+    """Whether a run of letters can be a Vietnamese syllable: ``người`` yes, ``café`` no."""
+    return _parse(word) is not None
+
+
+def _parse(word: str) -> tuple[list[str], list[str], str, int, int, str, str] | None:
+    """letters (no tone), lower-cased, onset, first and last vowel, coda, tone mark; or
+    ``None`` when the word is not a Vietnamese syllable."""
+    letters: list[str] = []  # base letters with their vowel shape (â, ơ, ư ...), no tone
+    tone = ""
+    for char in unicodedata.normalize("NFD", word):
+        if char in _TONE_MARKS:
+            if tone:
+                return None  # two tone marks
+            tone = char
+        elif unicodedata.combining(char) and letters:
+            letters[-1] += char
+        else:
+            letters.append(char)
+    letters = [unicodedata.normalize("NFC", letter) for letter in letters]
+    lower = [letter.lower() for letter in letters]
+
+    vowels = [i for i, letter in enumerate(lower) if letter in _VOWELS]
+    if not vowels or vowels[-1] - vowels[0] + 1 != len(vowels):
+        return None
+    first, last = vowels[0], vowels[-1]
+    onset, coda = "".join(lower[:first]), "".join(lower[last + 1 :])
+    # "qu" and "gi" (before another vowel) are onsets: quý, giữa, già.
+    if (onset, lower[first]) in {("q", "u"), ("g", "i")} and last > first:
+        onset += lower[first]
+        first += 1
+    if onset not in _ONSETS or coda not in _CODAS or last - first > 2:
+        return None
+    return letters, lower, onset, first, last, coda, tone
 
 
 def _accented_forms() -> dict[str, str]:

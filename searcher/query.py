@@ -24,6 +24,7 @@ from .normalize import nfc, skeleton
 __all__ = ["Clause", "ParsedQuery", "Word", "parse", "snippet"]
 
 SNIPPET_CHARS = 240
+MAX_WORDS = 64  # a longer query (a pasted paragraph) is searched by its first 64 words
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def parse(text: str) -> ParsedQuery:
         else:
             items.extend(Clause((w,)) for w in words)
 
+    items = _first_words(items, MAX_WORDS)
     groups: list[list[Clause]] = []
     excluded: list[Clause] = []
     runs: list[list[Word]] = [[]]
@@ -126,6 +128,18 @@ def parse(text: str) -> ParsedQuery:
         excluded=tuple(excluded),
         runs=tuple(tuple(r) for r in runs if len(r) > 1),
     )
+
+
+def _first_words(items: list[Clause | str], limit: int) -> list[Clause | str]:
+    kept: list[Clause | str] = []
+    for item in items:
+        if isinstance(item, Clause):
+            if limit <= 0:
+                break
+            item = Clause(item.words[:limit], item.phrase and limit > 1, item.field, item.negated)
+            limit -= len(item.words)
+        kept.append(item)
+    return kept
 
 
 # -- snippets ---------------------------------------------------------------------------

@@ -201,6 +201,8 @@ class IndexView:
 
     def ids(self, docs: np.ndarray) -> list[str]:
         """The ``id`` of each document."""
+        if docs.size == 0:
+            return []  # (an index with no documents yet has no id column to read)
         if self._ids is None:
             self._ids = self.reader.column_reader(s.ID_FIELD)
         return [self._ids[int(d)] for d in docs]

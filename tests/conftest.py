@@ -77,3 +77,13 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def ids(results) -> list[str]:  # type: ignore[no-untyped-def]
     return [hit.id for hit in results.hits]
+
+
+class SlowSegmenter(DictionarySegmenter):
+    """A segmenter that takes its time, so a test can catch an index run in the middle."""
+
+    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        import time
+
+        time.sleep(0.02)
+        return super().__call__(tokens)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS
-from searcher.documents import decode, find_date, parse_page, read_paths
+from searcher.documents import find_date, parse_page, read_paths
 from searcher.errors import SourceError
 from searcher.models import Article, Skipped
 
@@ -120,19 +120,6 @@ def test_unsupported_files_are_reported(tmp_path: Path) -> None:
 def test_missing_path_is_an_error() -> None:
     with pytest.raises(SourceError, match="^no such file or directory: nowhere$"):
         read_paths(["nowhere"])
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        "Công đoàn".encode("utf-8"),
-        "Công đoàn".encode("utf-8-sig"),
-        "Công đoàn".encode("utf-16"),
-        "Công đoàn".encode("cp1258"),  # cp1258 keeps tone marks as combining characters
-    ],
-)
-def test_decoding(data: bytes) -> None:
-    assert decode(data) == "Công đoàn"
 
 
 @pytest.mark.parametrize(

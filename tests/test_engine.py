@@ -123,3 +123,10 @@ def test_parallel_indexing_gives_the_same_results(tmp_path: Path, segmenter, mon
     for query in ["ban", "bàn", "cong doan", '"doan co so"', "thuy dien -hoa", "lang son OR malaysia", "xyzzy ban"]:
         a, b = serial.search(query, limit=20), parallel.search(query, limit=20)
         assert (a.total, [(h.id, h.score) for h in a.hits]) == (b.total, [(h.id, h.score) for h in b.hits]), query
+
+
+def test_an_index_created_but_still_empty_can_be_searched(engine: SearchEngine) -> None:
+    engine.add_documents([])
+    assert engine.exists()
+    results = engine.search("cong doan")
+    assert (results.total, results.hits) == (0, ())
