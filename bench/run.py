@@ -59,10 +59,13 @@ def index_child(engine: str, subset: Path, out: Path) -> None:
     print(json.dumps({"seconds": time.perf_counter() - started}))
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
+def tree_memory(pid: int) -> tuple[int, int]:
+    """Memory of a process and all its descendants, in bytes: (RSS summed, PSS summed).
+
+    Forked workers share the pages of their parent; RSS counts a shared page once in every
+    process, PSS divides it among them, so the sum of PSS is the memory really in use.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -70,31 +73,42 @@ def tree_rss(pid: int) -> int:
             with open(f"/proc/{entry}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(entry))
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0, [pid]
+    rss = pss = 0
+    todo = [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
         todo += children.get(current, [])
-    return total
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith(("Rss:", "Pss:")):
+                        value = int(line.split()[1]) * 1024
+                        if line.startswith("Rss:"):
+                            rss += value
+                        else:
+                            pss += value
+        except OSError:
+            continue
+    return rss, pss
 
 
 def measure_indexing(engine: str, subset: Path, out: Path) -> dict[str, float]:
     child = subprocess.Popen(
         [sys.executable, __file__, "_index", engine, str(subset), str(out)], stdout=subprocess.PIPE, text=True
     )
-    peak = 0
+    peak_rss = peak_pss = 0
     while child.poll() is None:
-        peak = max(peak, tree_rss(child.pid))
-        time.sleep(0.05)
+        rss, pss = tree_memory(child.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        time.sleep(0.25)  # reading smaps costs CPU the engines are competing for
     output = child.stdout.read() if child.stdout else ""
     if child.returncode != 0:
         raise SystemExit(f"{engine} indexing failed (exit {child.returncode})")
     seconds = json.loads(output.strip().splitlines()[-1])["seconds"]
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
-    return {"seconds": seconds, "peak_rss": peak, "size": size}
+    return {"seconds": seconds, "peak_rss": peak_rss, "peak_pss": peak_pss, "size": size}
 
 
 # -- queries -------------------------------------------------------------------------------
@@ -184,7 +198,8 @@ ROWS = [
     ("indexing, documents/s", "docs_per_s", "{:,.0f}", True),
     ("indexing, characters/s", "chars_per_s", "{:,.0f}", True),
     ("index size on disk, MB", "size_mb", "{:,.1f}", False),
-    ("peak RSS while indexing, MB", "rss_mb", "{:,.0f}", False),
+    ("peak memory while indexing (PSS), MB", "pss_mb", "{:,.0f}", False),
+    ("peak RSS while indexing (summed over processes), MB", "rss_mb", "{:,.0f}", False),
     ("query latency p50, ms", "p50_ms", "{:.2f}", False),
     ("query latency p95, ms", "p95_ms", "{:.2f}", False),
     ("title queries, accented: MRR@10", "mrr_accented", "{:.3f}", True),
@@ -228,6 +243,7 @@ def run(sizes: list[int], engines: list[str], query_count: int, known: int, cold
                     "chars_per_s": chars / built["seconds"],
                     "size_mb": built["size"] / 1e6,
                     "rss_mb": built["peak_rss"] / 2**20,
+                    "pss_mb": built["peak_pss"] / 2**20,
                     **measure_queries(engine, queries),
                     **measure_relevance(engine, records, known),
                 }
