@@ -113,7 +113,7 @@ class IndexView:
         return tuple(term for term in found if fold_term(term) == folded)
 
     def exact(self, field: str, term: str) -> Postings:
-        """One term, as written in the index (a normalized syllable, or a folded compound)."""
+        """One term, spelled as in the index: a normalized syllable such as ``đoàn``."""
         return self._get(("e", field, term), lambda: self._scored(field, *self._read(field, term)), _size)  # type: ignore[return-value]
 
     def folded(self, field: str, word: str) -> Postings:
