@@ -104,8 +104,13 @@ def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> Non
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or after (YYYY-MM-DD).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or before (YYYY-MM-DD).")
+@click.option("--year", type=click.IntRange(1, 9999), help="Only articles published in this year.")
+@click.option("--source", help="Only articles from this source (a site, or the folder of a .txt file).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help="Best matches first, or newest first.")
 def search(
-    index_path: str, as_json: bool, query: str, limit: int, page: int, since: dt.datetime | None, until: dt.datetime | None
+    index_path: str, as_json: bool, query: str, limit: int, page: int, since: dt.datetime | None,
+    until: dt.datetime | None, year: int | None, source: str | None, sort: str,
 ) -> None:
     """Search the index. Diacritics are optional: "cong doan" finds "công đoàn".
 
@@ -114,19 +119,42 @@ def search(
     Examples:
       vnsearch search "cong doan"
       vnsearch search '"công đoàn cơ sở" -covid' --since 2021-01-01
+      vnsearch search "bao lu" --year 2020 --sort date
     """
-    engine = SearchEngine(index_path)
-    if not engine.exists() and _is_default(index_path) and Path(DEFAULT_SOURCE).is_dir():
-        click.echo(f"No index yet: building {index_path}/ from {DEFAULT_SOURCE}/ (first run)…", err=True)
-        engine.add_paths([DEFAULT_SOURCE])
+    engine = _open(index_path)
     results = engine.search(
         query, limit=limit, offset=(page - 1) * limit,
         since=since.date() if since else None, until=until.date() if until else None,
+        year=year, source=source, sort=sort, suggest=True,
     )
     if as_json:
-        click.echo(json.dumps(_results_json(results, limit), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
     else:
-        _print_results(results, limit)
+        _print_results(results)
+
+
+@main.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+def serve(index_path: str, host: str, port: int) -> None:
+    """Serve the search page and the HTTP API (needs: pip install 'vnsearch[server]').
+
+    \b
+    Then open http://127.0.0.1:8000/ ; the API is described at /docs.
+    Example:
+      vnsearch serve --index index --port 8000
+    """
+    try:
+        from .server import run
+    except ImportError as error:
+        raise click.ClickException(
+            f"vnsearch serve needs the server extra ({error.name} is missing): pip install 'vnsearch[server]'"
+        ) from None
+    engine = _open(index_path)
+    documents = engine.info().documents  # fails here, in one line, when there is no index
+    click.echo(f"Serving {documents} documents from {engine.path} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    run(engine, host, port)
 
 
 @main.command()
@@ -206,8 +234,14 @@ def _words(terms: list[Term], attribute: str) -> str:
     return out
 
 
-def _is_default(index_path: str) -> bool:
-    return click.get_current_context().get_parameter_source("index_path") == ParameterSource.DEFAULT
+def _open(index_path: str) -> SearchEngine:
+    """The engine on ``index_path``; the default index is built from seeds/ on first use."""
+    engine = SearchEngine(index_path)
+    default = click.get_current_context().get_parameter_source("index_path") == ParameterSource.DEFAULT
+    if not engine.exists() and default and Path(DEFAULT_SOURCE).is_dir():
+        click.echo(f"No index yet: building {index_path}/ from {DEFAULT_SOURCE}/ (first run)…", err=True)
+        engine.add_paths([DEFAULT_SOURCE])
+    return engine
 
 
 class ProgressBar:
@@ -251,7 +285,9 @@ def _print_report(report: IndexReport, engine: SearchEngine, as_json: bool) -> N
     )
 
 
-def _print_results(results: SearchResults, limit: int) -> None:
+def _print_results(results: SearchResults) -> None:
+    if results.suggestion:
+        click.echo(f"Did you mean: {results.suggestion}")
     if not results.hits:
         more = " on this page" if results.total else ""
         click.echo(f"No results{more} for “{results.query}”.")
@@ -270,30 +306,6 @@ def _print_hit(rank: int, hit: Hit) -> None:
     meta = " · ".join(x for x in (hit.date.isoformat() if hit.date else "no date", hit.id) if x)
     click.echo("    " + click.style(meta, dim=True))
     click.echo("    " + hit.snippet.mark(BOLD, NOT_BOLD))  # click drops styles off a terminal
-
-
-def _results_json(results: SearchResults, limit: int) -> dict[str, Any]:
-    return {
-        "query": results.query,
-        "total": results.total,
-        "took_ms": results.took_ms,
-        "page": results.offset // limit + 1,
-        "limit": limit,
-        "partial": results.partial,
-        "hits": [
-            {
-                "id": hit.id,
-                "title": hit.title,
-                "date": hit.date.isoformat() if hit.date else None,
-                "score": hit.score,
-                "snippet": str(hit.snippet),
-                "path": hit.path,
-                "url": hit.url,
-                "source": hit.source,
-            }
-            for hit in results.hits
-        ],
-    }
 
 
 def _info_json(details: IndexInfo) -> dict[str, Any]:

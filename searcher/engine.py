@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from .documents import article_from_record
-from .indexer import Index, Progress
+from .indexer import Index, Progress, article_from_stored
 from .analysis import fold_term
 from .errors import IndexDamagedError
 from .models import Article, IndexInfo, IndexReport, SearchResults, Skipped, Term
-from .ranking import IndexView, search
-from .schema import ANALYZED, build_schema
+from .ranking import SORTS, IndexView, search
+from .schema import ANALYZED, ID_FIELD, build_schema
 from .segment import Segmenter
+from .suggest import suggestion
 
 __all__ = ["SearchEngine"]
+
+T = TypeVar("T")
 
 
 class SearchEngine:
@@ -86,19 +90,39 @@ class SearchEngine:
         offset: int = 0,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        year: int | None = None,
+        source: str | None = None,
+        sort: str = "relevance",
+        suggest: bool = False,
     ) -> SearchResults:
         """Ranked results for any text a user types; see :mod:`searcher.query` for the syntax.
 
-        Never fails because of what was typed; :class:`IndexDamagedError` if the index's files
-        cannot be read.
+        ``year`` and ``source`` keep only matches with that value (see ``results.facets``);
+        ``sort="date"`` puts the newest first. With ``suggest``, ``results.suggestion`` is the
+        query with diacritics when it was typed without (see :meth:`suggest`; it costs a few
+        more milliseconds).
+
+        Never fails because of what was typed; :class:`ValueError` for an unknown ``sort``;
+        :class:`IndexDamagedError` if the index's files cannot be read.
         """
-        view = self._current_view()
-        try:
-            return search(view, text, limit=max(limit, 0), offset=max(offset, 0), since=since, until=until)
-        except Exception as error:  # reading a damaged segment fails in many ways inside Whoosh
-            raise IndexDamagedError(
-                f"the index at {self.path} could not be read ({type(error).__name__}: {error}): run `vnsearch rebuild`"
-            ) from error
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+        return self._reading(
+            lambda view: search(
+                view, text, limit=max(limit, 0), offset=max(offset, 0), since=since, until=until,
+                year=year, source=source, sort=sort, suggestion=suggestion(view, text) if suggest else None,
+            )
+        )
+
+    def suggest(self, text: str) -> str | None:
+        """The query as it was most likely meant, with diacritics: ``"cong doan"`` ->
+        ``"công đoàn"``, learned from the index's own articles; None when it was typed with
+        them, or nothing better is known."""
+        return self._reading(lambda view: suggestion(view, text))
+
+    def document(self, doc_id: str) -> Article | None:
+        """The stored article with this id, or None."""
+        return self._reading(lambda view: _stored(view, doc_id))
 
     def info(self) -> IndexInfo:
         return self._index.info()
@@ -125,6 +149,15 @@ class SearchEngine:
 
     # -- internals --------------------------------------------------------------------------
 
+    def _reading(self, read: Callable[[IndexView], T]) -> T:
+        view = self._current_view()
+        try:
+            return read(view)
+        except Exception as error:  # reading a damaged segment fails in many ways inside Whoosh
+            raise IndexDamagedError(
+                f"the index at {self.path} could not be read ({type(error).__name__}: {error}): run `vnsearch rebuild`"
+            ) from error
+
     def _current_view(self) -> IndexView:
         """The index as of its last commit (by this process or another)."""
         if self._searcher is None:
@@ -142,3 +175,13 @@ class SearchEngine:
             self._searcher.close()
             self._searcher = None
         self._view = None
+
+
+def _stored(view: IndexView, doc_id: str) -> Article | None:
+    try:
+        docnum = view.reader.first_id(ID_FIELD, doc_id)
+    except TermNotFound:
+        return None
+    if docnum is None or not view.live[docnum]:
+        return None
+    return article_from_stored(view.reader.stored_fields(docnum))

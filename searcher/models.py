@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import html
+from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["Article", "Hit", "IndexInfo", "IndexReport", "SearchResults", "Skipped", "Snippet", "Term"]
+__all__ = [
+    "Article", "Facet", "Facets", "Hit", "IndexInfo", "IndexReport", "SearchResults", "Skipped", "Snippet", "Term",
+]
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,13 @@ class Article:
     url: str | None = None
     source: str | None = None  # site or folder, e.g. "baohanam.com.vn" or "seeds"
     file: str | None = None  # the file it was read from, when it was
+
+    def as_json(self) -> dict[str, Any]:
+        """What ``GET /api/docs/{id}`` returns."""
+        return {
+            "id": self.id, "title": self.title, "date": self.date.isoformat() if self.date else None,
+            "source": self.source, "url": self.url, "file": self.file, "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,10 @@ class Snippet:
         pieces.append(escape(self.text[done:]))
         return "".join(pieces)
 
+    def html(self) -> str:
+        """The passage as HTML: its text escaped, the matches in ``<b>…</b>``."""
+        return self.mark(escape=html.escape)
+
     def __str__(self) -> str:
         return self.mark()
 
@@ -88,6 +103,34 @@ class Hit:
         """Where the article can be read: its URL when known, else the file it came from."""
         return self.url or self.file
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "score": self.score,
+            "snippet": self.snippet.html(),
+            "path": self.path,
+            "url": self.url,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Facet:
+    """How many of a query's matches share one value: ``Facet("2021", 12)``."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """A query's matches counted by year of publication and by source, most first."""
+
+    years: tuple[Facet, ...] = ()
+    sources: tuple[Facet, ...] = ()
+
 
 @dataclass(frozen=True)
 class SearchResults:
@@ -98,7 +141,35 @@ class SearchResults:
     took_ms: float
     hits: tuple[Hit, ...] = ()
     offset: int = 0
+    limit: int = 10
     partial: bool = False  # no document had every word: these match some of them
+    suggestion: str | None = None  # the query with diacritics, when typed without: "công đoàn"
+    facets: Facets = field(default_factory=Facets)
+
+    @property
+    def page(self) -> int:
+        return self.offset // max(self.limit, 1) + 1
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // max(self.limit, 1))
+
+    def as_json(self) -> dict[str, Any]:
+        """What ``vnsearch search --json`` prints and ``GET /api/search`` returns."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "took_ms": self.took_ms,
+            "page": self.page,
+            "limit": self.limit,
+            "partial": self.partial,
+            "suggestion": self.suggestion,
+            "facets": {
+                "year": [{"value": f.value, "count": f.count} for f in self.facets.years],
+                "source": [{"value": f.value, "count": f.count} for f in self.facets.sources],
+            },
+            "hits": [hit.as_json() for hit in self.hits],
+        }
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,10 @@ from whoosh.reading import IndexReader
 from . import schema as s
 from .analysis import WORD_GAP, fold_term
 from .normalize import accented_forms
-from .models import Hit, SearchResults
+from .models import Facet, Facets, Hit, SearchResults
 from .query import Clause, ParsedQuery, Word, parse, snippet
 
-__all__ = ["IndexView", "Ranking", "rank", "search"]
+__all__ = ["IndexView", "Ranking", "SORTS", "rank", "search"]
 
 K1 = 1.2
 B = 0.75
@@ -42,8 +42,11 @@ EXACT_WEIGHT = 0.5  # an accented word spelled as typed
 COMPOUND_WEIGHT = 1.0  # adjacent query words that are one word in the article
 PHRASE_WEIGHT = 1.0  # query words together, in order
 RESCORE_WINDOW = 100  # best-scored articles checked for compounds and phrases
+FULL_POSITIONS = 2000  # a word in fewer documents has all its positions read even at first
 CACHE_ENTRIES = 40_000_000  # postings and positions kept in memory, about 8 bytes each
 EMPTY = np.zeros(0, dtype=np.int64)
+SORTS = ("relevance", "date")
+FACET_SOURCES = 20  # the sources with most matches (every year is counted)
 
 
 def _size(postings: Postings) -> int:
@@ -78,12 +81,15 @@ class IndexView:
         self._live: np.ndarray | None = None
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
+        self._years: np.ndarray | None = None
+        self._sources: tuple[np.ndarray, list[str]] | None = None
         self._ids: Any = None
         self.queries = 0  # answered so far
 
     # -- cache ------------------------------------------------------------------------------
 
-    def _get(self, key: tuple[str, str, str], load, entries) -> object:  # type: ignore[no-untyped-def]
+    def cached(self, key: tuple[str, str, str], load, entries) -> object:  # type: ignore[no-untyped-def]
+        """``load()``, kept under ``key`` for as long as this view (``entries``: its size)."""
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
@@ -99,7 +105,7 @@ class IndexView:
 
     def spellings(self, field: str, folded: str) -> tuple[str, ...]:
         """The terms of ``field`` that fold to ``folded``: ``cong`` -> công, cống, cộng …"""
-        return self._get(("s", field, folded), lambda: self._read_spellings(field, folded), len)  # type: ignore[return-value]
+        return self.cached(("s", field, folded), lambda: self._read_spellings(field, folded), len)  # type: ignore[return-value]
 
     def _read_spellings(self, field: str, folded: str) -> tuple[str, ...]:
         # Look only where a spelling can be: under the prefixes its first letters can take.
@@ -114,17 +120,17 @@ class IndexView:
 
     def exact(self, field: str, term: str) -> Postings:
         """One term, spelled as in the index: a normalized syllable such as ``đoàn``."""
-        return self._get(("e", field, term), lambda: self._scored(field, *self._read(field, term)), _size)  # type: ignore[return-value]
+        return self.cached(("e", field, term), lambda: self._scored(field, *self._read(field, term)), _size)  # type: ignore[return-value]
 
     def folded(self, field: str, word: str) -> Postings:
         """Every spelling of a folded word, as if they were one term."""
-        return self._get(("f", field, word), lambda: self._scored(field, *self._merged(field, word)), _size)  # type: ignore[return-value]
+        return self.cached(("f", field, word), lambda: self._scored(field, *self._merged(field, word)), _size)  # type: ignore[return-value]
 
     def anywhere(self, fields: Sequence[str], word: str) -> np.ndarray:
         """Documents with any spelling of ``word`` in any of ``fields``."""
         if len(fields) == 1:
             return self.folded(fields[0], word).docs
-        return self._get(
+        return self.cached(
             ("u", ",".join(fields), word),
             lambda: np.unique(np.concatenate([self.folded(f, word).docs for f in fields])),
             len,
@@ -139,10 +145,18 @@ class IndexView:
         them, to be kept for the queries to come.
         """
         key = ("k", field, word)
-        if key in self._cache or docs is None or self.queries or self.folded(field, word).size < 2000:
-            keys = self._get(key, lambda: self._read_positions(field, self.spellings(field, word)), len)
+        if key in self._cache or docs is None or self.queries or self.folded(field, word).size < FULL_POSITIONS:
+            keys = self.cached(key, lambda: self._read_positions(field, self.spellings(field, word)), len)
             return keys if docs is None else _restrict(keys, docs)  # type: ignore[arg-type]
         return self._read_positions(field, self.spellings(field, word), docs)
+
+    def term_positions(self, field: str, term: str, docs: np.ndarray) -> np.ndarray:
+        """Sorted keys, as :meth:`positions` gives, of one spelling in the given sorted ``docs``."""
+        return self._read_positions(field, [term], docs)
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        """Documents with ``term`` spelled just so (deleted ones included)."""
+        return int(self.reader.doc_frequency(field, term))
 
     def _read(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         docs: list[int] = []
@@ -242,6 +256,55 @@ class IndexView:
             self._dates = dates
         return self._dates
 
+    def years(self) -> np.ndarray:
+        """Year of publication of each document; 0 when unknown."""
+        if self._years is None:
+            days, where = np.unique(self.dates(), return_inverse=True)
+            years = np.array([dt.date.fromordinal(int(d)).year if d else 0 for d in days], dtype=np.int64)
+            self._years = years[where]
+        return self._years
+
+    def sources(self) -> tuple[np.ndarray, list[str]]:
+        """Each document's source as a number (-1 when unknown), and the names of the numbers."""
+        if self._sources is None:
+            codes = np.full(self.size, -1, dtype=np.int64)
+            names = [term.decode("utf-8") for term in self.reader.lexicon(s.SOURCE)]
+            for code, name in enumerate(names):
+                codes[self._read(s.SOURCE, name)[0]] = code
+            self._sources = codes, names
+        return self._sources
+
+    def allowed(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        year: int | None = None,
+        source: str | None = None,
+    ) -> np.ndarray:
+        """True for the live documents that pass the filters."""
+        allowed = self.live
+        if since or until:
+            days = self.dates()
+            low = since.toordinal() if since else 1
+            high = until.toordinal() if until else dt.date.max.toordinal()
+            allowed = allowed & (days >= low) & (days <= high)
+        if year is not None:
+            allowed = allowed & (self.years() == year)
+        if source is not None:
+            codes, names = self.sources()
+            allowed = allowed & (codes == names.index(source)) if source in names else np.zeros(self.size, dtype=bool)
+        return allowed
+
+    def facets(self, docs: np.ndarray) -> Facets:
+        """``docs`` counted by year and by source."""
+        years = self.years()[docs]
+        codes, names = self.sources()
+        found, counts = np.unique(years[years > 0], return_counts=True)
+        by_year = [Facet(str(year), int(count)) for year, count in zip(found[::-1], counts[::-1])]
+        found, counts = np.unique(codes[docs][codes[docs] >= 0], return_counts=True)
+        by_source = sorted((Facet(names[c], int(n)) for c, n in zip(found, counts)), key=lambda f: (-f.count, f.value))
+        return Facets(years=tuple(by_year), sources=tuple(by_source[:FACET_SOURCES]))
+
 
 def search(
     view: IndexView,
@@ -251,13 +314,18 @@ def search(
     offset: int = 0,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    year: int | None = None,
+    source: str | None = None,
+    sort: str = "relevance",
+    suggestion: str | None = None,
 ) -> SearchResults:
-    """One page of ranked hits for whatever the user typed."""
+    """One page of ranked hits for whatever the user typed, with the matches' facets."""
     started = time.perf_counter()
     parsed = parse(text)
     if not parsed.groups and not parsed.excluded:
-        return SearchResults(query=text, total=0, took_ms=_ms(started), offset=offset)
-    ranking = rank(view, parsed, window=max(offset + limit, RESCORE_WINDOW), since=since, until=until)
+        return SearchResults(query=text, total=0, took_ms=_ms(started), offset=offset, limit=limit, suggestion=suggestion)
+    allowed = view.allowed(since=since, until=until, year=year, source=source)
+    ranking = rank(view, parsed, window=max(offset + limit, RESCORE_WINDOW), allowed=allowed, by_date=sort == "date")
     view.queries += 1
     page = slice(offset, offset + limit)
     hits = tuple(
@@ -265,7 +333,8 @@ def search(
         for doc, score in zip(ranking.docs[page], ranking.scores[page])
     )
     return SearchResults(
-        query=text, total=ranking.total, took_ms=_ms(started), hits=hits, offset=offset, partial=ranking.partial
+        query=text, total=ranking.matches.size, took_ms=_ms(started), hits=hits, offset=offset, limit=limit,
+        partial=ranking.partial, suggestion=suggestion, facets=view.facets(ranking.matches),
     )
 
 
@@ -292,7 +361,7 @@ class Ranking:
     docs: np.ndarray  # docnums, best first (all matches within the first ``window``)
     scores: np.ndarray
     exact: np.ndarray  # accented query words each spells as typed
-    total: int
+    matches: np.ndarray  # every matching docnum, in no particular order
     partial: bool
 
 
@@ -301,14 +370,13 @@ def rank(
     parsed: ParsedQuery,
     *,
     window: int,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    allowed: np.ndarray | None = None,
+    by_date: bool = False,
 ) -> Ranking:
-    """The matching documents of ``parsed``, the first ``window`` of them in rank order."""
-    allowed = view.live
-    if since or until:
-        days = view.dates()
-        allowed = allowed & (days >= (since.toordinal() if since else 1)) & (days <= (until.toordinal() if until else 10**7))
+    """The matching documents of ``parsed`` among the ``allowed`` ones (default: all live
+    ones), the first ``window`` of them in rank order, or newest first ``by_date``."""
+    if allowed is None:
+        allowed = view.live
     groups = [_group_docs(view, group) for group in parsed.groups]
     excluded = [_excluded_docs(view, clause) for clause in parsed.excluded]
 
@@ -339,7 +407,11 @@ def rank(
         scores += EXACT_WEIGHT * bonus
         exact += bonus > 0
 
-    order = _best(matched, exact, scores, window)
+    if by_date:  # newest first; the undated last; then as by relevance
+        days = view.dates()[candidates]
+        order = _best(days.astype(np.float64), matched * 1e3 + exact, scores, window)
+    else:
+        order = _best(matched, exact, scores, window)
     docs, matched, exact, scores = candidates[order], matched[order], exact[order], scores[order]
 
     nearby = min(RESCORE_WINDOW, docs.size)
@@ -352,8 +424,9 @@ def rank(
                 scores[:nearby] += _together(view, field, words, docs[:nearby], word_scores)
     # Equal scores are ordered by id, so the order never depends on how the index was written.
     ids = view.ids(docs)
-    final = sorted(range(docs.size), key=lambda i: (-matched[i], -exact[i], -scores[i], ids[i]))
-    return Ranking(docs=docs[final], scores=scores[final], exact=exact[final], total=int(candidates.size), partial=partial)
+    first = view.dates()[docs] if by_date else matched
+    final = sorted(range(docs.size), key=lambda i: (-first[i], -matched[i], -exact[i], -scores[i], ids[i]))
+    return Ranking(docs=docs[final], scores=scores[final], exact=exact[final], matches=candidates, partial=partial)
 
 
 def _best(matched: np.ndarray, exact: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:

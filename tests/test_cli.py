@@ -25,7 +25,7 @@ def test_first_search_builds_the_default_index_from_seeds(workdir: Path) -> None
     result = run("search", "cong doan")
     assert result.exit_code == 0
     assert result.stderr == "No index yet: building index/ from seeds/ (first run)…\n"
-    assert result.stdout.startswith("1–5 of 5 results for “cong doan” (")
+    assert result.stdout.startswith("Did you mean: công đoàn\n1–5 of 5 results for “cong doan” (")
     assert "\n 1. Công đoàn viên chức tỉnh sơ kết hoạt động công đoàn 6 tháng đầu năm\n" in result.stdout
     assert (workdir / "index" / "README.md").exists()  # the folder's own files are left alone
     again = run("search", "cong doan")

@@ -1,0 +1,144 @@
+"""The HTTP API and the search page, through FastAPI's test client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from searcher import SearchEngine
+from searcher.server import create_app
+
+from conftest import CORPUS
+
+HOSTILE = [
+    '"', '(((', "title:", "-", "OR OR", "\x00\x1b[31m", "a\u0301\u0300\u0323", "<script>alert(1)</script>",
+    "' OR 1=1 --", "%00%2F..%2F", "🙂" * 50, "công " * 2000,
+]
+EVIL = {
+    "id": "evil/1", "title": "<script>alert('tiêu đề')</script> Bão <b>lớn</b>",
+    "text": "Bão lớn <img src=x onerror=alert(1)> & mưa to", "date": "2021-05-05",
+    "url": "javascript:alert(1)",
+}
+
+
+@pytest.fixture
+def client(corpus_engine: SearchEngine) -> TestClient:
+    corpus_engine.add_documents([EVIL])
+    return TestClient(create_app(corpus_engine))
+
+
+def test_search_json_shape(client: TestClient) -> None:
+    response = client.get("/api/search", params={"q": "cong doan", "limit": 2})
+    assert response.status_code == 200
+    data = response.json()
+    assert list(data) == ["query", "total", "took_ms", "page", "limit", "partial", "suggestion", "facets", "hits"]
+    assert (data["query"], data["total"], data["page"], data["limit"]) == ("cong doan", 3, 1, 2)
+    assert data["suggestion"] == "công đoàn"
+    assert data["facets"] == {
+        "year": [{"value": "2021", "count": 1}, {"value": "2020", "count": 1}, {"value": "2019", "count": 1}],
+        "source": [],
+    }
+    assert [hit["id"] for hit in data["hits"]] == ["union", "success"]
+    assert list(data["hits"][0]) == ["id", "title", "date", "score", "snippet", "path", "url", "source"]
+    assert data["hits"][0]["date"] == "2021-03-18"
+
+
+def test_search_pages_filters_and_sort(client: TestClient) -> None:
+    page2 = client.get("/api/search", params={"q": "cong doan", "limit": 2, "page": 2}).json()
+    assert [h["id"] for h in page2["hits"]] == ["scattered"]
+    newest = client.get("/api/search", params={"q": "cong doan", "sort": "date"}).json()
+    assert [h["id"] for h in newest["hits"]] == ["union", "success", "scattered"]
+    in_2020 = client.get("/api/search", params={"q": "cong doan", "year": 2020}).json()
+    assert [h["id"] for h in in_2020["hits"]] == ["success"]
+    since = client.get("/api/search", params={"q": "cong doan", "since": "2020-01-01", "until": "2020-12-31"}).json()
+    assert [h["id"] for h in since["hits"]] == ["success"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"page": 0}, "page"), ({"sort": "newest"}, "sort"),
+     ({"since": "yesterday"}, "since"), ({"year": "MMXX"}, "year")],
+)
+def test_bad_parameters_are_422_naming_the_parameter(client: TestClient, params: dict, field: str) -> None:  # type: ignore[type-arg]
+    response = client.get("/api/search", params={"q": "bao", **params})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", field]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_fail(client: TestClient, query: str) -> None:
+    assert client.get("/api/search", params={"q": query}).status_code == 200
+    page = client.get("/", params={"q": query})
+    assert page.status_code == 200
+    assert "<script>alert(1)" not in page.text
+
+
+def test_document_and_404(client: TestClient) -> None:
+    data = client.get("/api/docs/union").json()
+    assert data == {
+        "id": "union", "title": "Hội nghị công đoàn cơ sở năm 2021", "date": "2021-03-18", "source": None,
+        "url": None, "file": None, "text": CORPUS[0]["text"],
+    }
+    assert client.get("/api/docs/evil%2F1").json()["id"] == "evil/1"
+    missing = client.get("/api/docs/nope")
+    assert (missing.status_code, missing.json()) == (404, {"detail": "no article with id 'nope'"})
+
+
+def test_healthz_and_openapi(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok", "documents": 8}
+    paths = client.get("/openapi.json").json()["paths"]
+    assert set(paths) == {"/api/search", "/api/docs/{doc_id}", "/healthz"}
+
+
+def test_no_index_is_503_with_the_reason(tmp_path: Path) -> None:
+    client = TestClient(create_app(SearchEngine(tmp_path / "none")))
+    response = client.get("/api/search", params={"q": "bao"})
+    assert response.status_code == 503
+    assert response.json() == {"detail": f"no index at {tmp_path / 'none'}: run `vnsearch index PATH` to create one"}
+
+
+def test_page_shows_results_suggestion_facets_and_pages(client: TestClient) -> None:
+    html = client.get("/", params={"q": "cong doan"}).text
+    assert '<p class="suggestion" id="suggestion">Ý bạn là: <a href="/?q=c%C3%B4ng+%C4%91o%C3%A0n">công đoàn</a></p>' in html
+    assert '<h2><a href="/articles/union">Hội nghị công đoàn cơ sở năm 2021</a></h2>' in html
+    assert "<b>Công đoàn</b> cơ sở" in html
+    assert '<a  href="/?q=cong+doan&amp;year=2021">2021</a>' in html
+    assert '<a href="/?q=cong+doan&amp;sort=date">mới nhất</a>' in html
+    assert "Trang sau" not in html  # one page only
+
+
+def test_page_links_to_other_pages(corpus_engine: SearchEngine) -> None:
+    corpus_engine.add_documents({"id": f"n{n:02}", "title": f"Tin bão số {n}", "text": "Bão."} for n in range(25))
+    client = TestClient(create_app(corpus_engine))
+    first = client.get("/", params={"q": "bao"}).text
+    assert '<a href="/?q=bao&amp;page=2" rel="next">Trang sau ›</a>' in first
+    assert "Trang trước" not in first
+    last = client.get("/", params={"q": "bao", "page": 3}).text
+    assert '<a href="/?q=bao&amp;page=2" rel="prev">‹ Trang trước</a>' in last
+    assert '<span class="current">3</span>' in last and "Trang sau" not in last
+
+
+def test_page_escapes_everything_it_shows(client: TestClient) -> None:
+    html = client.get("/", params={"q": "bao lon"}).text
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(&#39;tiêu đề&#39;)&lt;/script&gt; Bão &lt;b&gt;lớn&lt;/b&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "javascript:" not in html  # an unsafe link is replaced by the article's page here
+    assert 'href="/articles/evil%2F1"' in html
+    typed = client.get("/", params={"q": '"><script>x</script>'}).text
+    assert 'value="&#34;&gt;&lt;script&gt;x&lt;/script&gt;"' in typed
+
+
+def test_article_page(client: TestClient) -> None:
+    html = client.get("/articles/union").text
+    assert "<h1>Hội nghị công đoàn cơ sở năm 2021</h1>" in html
+    assert "<p>Công đoàn cơ sở tổ chức hội nghị tổng kết." in html
+    assert client.get("/articles/nope").status_code == 404
+
+
+def test_page_reads_bad_parameters_leniently(client: TestClient) -> None:
+    response = client.get("/", params={"q": "cong doan", "page": "x", "year": "abc", "sort": "?"})
+    assert response.status_code == 200
+    assert "3 kết quả" in response.text
