@@ -76,7 +76,7 @@ class IndexView:
         self.reader = reader
         self.leaves = list(reader.leaf_readers())
         self.size = reader.doc_count_all()
-        self._cache: OrderedDict[tuple[str, str, str], object] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, str], tuple[object, int]] = OrderedDict()
         self._cached = 0
         self._live: np.ndarray | None = None
         self._lengths: dict[str, np.ndarray] = {}
@@ -92,13 +92,14 @@ class IndexView:
         """``load()``, kept under ``key`` for as long as this view (``entries``: its size)."""
         if key in self._cache:
             self._cache.move_to_end(key)
-            return self._cache[key]
+            return self._cache[key][0]
         value = load()
-        self._cache[key] = value
-        self._cached += entries(value)
+        size = entries(value)  # kept with the value: what is evicted later may be of another kind
+        self._cache[key] = (value, size)
+        self._cached += size
         while self._cached > CACHE_ENTRIES and len(self._cache) > 1:
-            _, old = self._cache.popitem(last=False)
-            self._cached -= entries(old)
+            _, (_, evicted) = self._cache.popitem(last=False)
+            self._cached -= evicted
         return value
 
     # -- per term -----------------------------------------------------------------------------
@@ -297,12 +298,15 @@ class IndexView:
 
     def facets(self, docs: np.ndarray) -> Facets:
         """``docs`` counted by year and by source."""
-        years = self.years()[docs]
+        # Counting, not sorting: a common word matches most of the index.
+        per_year = np.bincount(self.years()[docs])
+        by_year = [Facet(str(year), int(per_year[year])) for year in np.flatnonzero(per_year)[::-1] if year]
         codes, names = self.sources()
-        found, counts = np.unique(years[years > 0], return_counts=True)
-        by_year = [Facet(str(year), int(count)) for year, count in zip(found[::-1], counts[::-1])]
-        found, counts = np.unique(codes[docs][codes[docs] >= 0], return_counts=True)
-        by_source = sorted((Facet(names[c], int(n)) for c, n in zip(found, counts)), key=lambda f: (-f.count, f.value))
+        per_source = np.bincount(codes[docs] + 1, minlength=len(names) + 1)[1:]  # (code -1: unknown)
+        by_source = sorted(
+            (Facet(names[code], int(per_source[code])) for code in np.flatnonzero(per_source)),
+            key=lambda facet: (-facet.count, facet.value),
+        )
         return Facets(years=tuple(by_year), sources=tuple(by_source[:FACET_SOURCES]))
 
 

@@ -1,6 +1,7 @@
 """The vnsearch command, through click's CliRunner: output, JSON shape, exact error messages."""
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,28 @@ def test_bad_option_value(index: str) -> None:
 def test_every_command_has_help_with_an_example() -> None:
     for command in ["index", "search", "rebuild", "info", "analyze"]:
         assert "Example" in run(command, "--help").stdout
+
+
+def test_search_sort_year_and_suggestion_in_json(index: str) -> None:
+    data = json.loads(run("search", "cong doan", "--index", index, "--json", "--sort", "date").stdout)
+    assert data["suggestion"] == "công đoàn"
+    assert [h["date"] for h in data["hits"]] == ["2024-12-22", "2021-01-14", None, None, None]
+    in_2021 = json.loads(run("search", "cong doan", "--index", index, "--json", "--year", "2021").stdout)
+    assert [h["id"] for h in in_2021["hits"]] == ["004_dd78adaa512fb10c.txt"]
+    assert in_2021["facets"]["year"] == [{"value": "2021", "count": 1}]
+    bad = run("search", "cong doan", "--index", index, "--sort", "newest")
+    assert bad.exit_code == 2 and "'newest' is not one of 'relevance', 'date'" in bad.stderr
+
+
+def test_serve_without_an_index_says_what_to_run(tmp_path: Path) -> None:
+    result = run("serve", "--index", str(tmp_path / "none"))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: no index at {tmp_path / 'none'}: run `vnsearch index PATH` to create one\n"
+
+
+def test_serve_without_the_server_extra_says_what_to_install(index: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "searcher.server", raising=False)
+    monkeypatch.setitem(sys.modules, "fastapi", None)  # as if it were not installed
+    result = run("serve", "--index", index)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: vnsearch serve needs the server extra (fastapi is missing): pip install 'vnsearch[server]'\n"

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from conftest import ids
-from searcher import SearchEngine
+from searcher import SearchEngine, ranking
 
 
 def test_query_without_accents_finds_every_accented_form(corpus_engine: SearchEngine) -> None:
@@ -139,3 +139,12 @@ def test_folded_word_finds_every_initial_spelling(engine: SearchEngine) -> None:
     ])
     assert sorted(ids(engine.search("dien"))) == ["actor", "crazy", "power"]
     assert ids(engine.search("dien vien")) == ["actor"]
+
+
+def test_a_full_cache_evicts_without_changing_results(corpus_engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    queries = ["cong doan", "công đoàn", '"cong doan"', "ban -gia", "thuy dien OR bong da", "title:ban", "hoa binh"]
+    expected = [(r.total, ids(r)) for r in map(corpus_engine.search, queries)]
+    monkeypatch.setattr(ranking, "CACHE_ENTRIES", 5)  # every query evicts what the last one read
+    small = SearchEngine(corpus_engine.path)
+    for _ in range(2):
+        assert [(r.total, ids(r)) for r in map(small.search, queries)] == expected
