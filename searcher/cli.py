@@ -99,7 +99,7 @@ def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> Non
 @main.command()
 @index_option
 @json_option
-@click.argument("query")
+@click.argument("words", nargs=-1, required=True, metavar="QUERY")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="Results per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or after (YYYY-MM-DD).")
@@ -109,7 +109,7 @@ def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> Non
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best matches first, or newest first.")
 def search(
-    index_path: str, as_json: bool, query: str, limit: int, page: int, since: dt.datetime | None,
+    index_path: str, as_json: bool, words: tuple[str, ...], limit: int, page: int, since: dt.datetime | None,
     until: dt.datetime | None, year: int | None, source: str | None, sort: str,
 ) -> None:
     """Search the index. Diacritics are optional: "cong doan" finds "công đoàn".
@@ -120,10 +120,11 @@ def search(
       vnsearch search "cong doan"
       vnsearch search '"công đoàn cơ sở" -covid' --since 2021-01-01
       vnsearch search "bao lu" --year 2020 --sort date
+      vnsearch search -- -covid bao lu   (after --, everything is the query)
     """
     engine = _open(index_path)
     results = engine.search(
-        query, limit=limit, offset=(page - 1) * limit,
+        " ".join(words), limit=limit, offset=(page - 1) * limit,
         since=since.date() if since else None, until=until.date() if until else None,
         year=year, source=source, sort=sort, suggest=True,
     )

@@ -16,15 +16,18 @@ Scoring is BM25 in title and in body, the title's counting double. On top of it:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader
 
 from . import schema as s
@@ -116,8 +119,22 @@ class IndexView:
             if len(prefixes) * len(forms) > 64:
                 break
             prefixes = [prefix + form for prefix in prefixes for form in forms]
-        found = (term.decode("utf-8") for prefix in prefixes for term in self.reader.expand_prefix(field, prefix))
+        if self.queries:  # a view that answers many queries: a list in memory is faster to search
+            terms = self.terms(field)
+            found = (term for prefix in prefixes for term in _starting_with(terms, prefix))
+        else:  # one query, as a ``vnsearch search`` process asks: look up the prefixes on disk
+            found = (term.decode("utf-8") for prefix in prefixes for term in self.reader.expand_prefix(field, prefix))
         return tuple(term for term in found if fold_term(term) == folded)
+
+    def terms(self, field: str) -> list[str]:
+        """Every term of ``field``, sorted."""
+        def read() -> list[str]:
+            found: set[bytes] = set()
+            for leaf, _ in self.leaves:
+                found.update(leaf.lexicon(field))
+            return sorted(term.decode("utf-8") for term in found)
+
+        return self.cached(("t", field, ""), read, len)  # type: ignore[return-value]
 
     def exact(self, field: str, term: str) -> Postings:
         """One term, spelled as in the index: a normalized syllable such as ``đoàn``."""
@@ -160,18 +177,17 @@ class IndexView:
         return int(self.reader.doc_frequency(field, term))
 
     def _read(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        docs: list[int] = []
-        frequencies: list[float] = []
+        docs: list[np.ndarray] = []
+        frequencies: list[np.ndarray] = []
         raw = term.encode("utf-8")
         for leaf, offset in self.leaves:
-            if (field, raw) not in leaf:
-                continue
-            matcher = leaf.postings(field, raw)
-            while matcher.is_active():
-                docs.append(matcher.id() + offset)
-                frequencies.append(matcher.weight())
-                matcher.next()
-        return np.array(docs, dtype=np.int64), np.array(frequencies, dtype=np.float64)
+            if (field, raw) in leaf:
+                for ids, weights, _ in _blocks(leaf, field, raw):
+                    docs.append(ids + offset)
+                    frequencies.append(weights)
+        if not docs:
+            return EMPTY, np.zeros(0)
+        return np.concatenate(docs), np.concatenate(frequencies)
 
     def _merged(self, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
         parts = [self._read(field, term) for term in self.spellings(field, word)]
@@ -195,13 +211,13 @@ class IndexView:
             for leaf, offset in self.leaves:
                 if (field, raw) not in leaf:
                     continue
-                matcher = leaf.postings(field, raw)
                 if docs is None:
-                    while matcher.is_active():
-                        base = (matcher.id() + offset) << 32
-                        keys.extend(base | (p + 64) for p in matcher.value_as("positions"))
-                        matcher.next()
+                    for ids, _, values in _blocks(leaf, field, raw, positions=True):
+                        for doc, positions in zip((ids + offset).tolist(), values):
+                            base = doc << 32
+                            keys.extend(base | (p + 64) for p in positions)
                     continue
+                matcher = leaf.postings(field, raw)
                 local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
                 for doc in local.tolist():
                     if not matcher.is_active():
@@ -605,3 +621,47 @@ def _restrict(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
         return EMPTY
     shift = np.repeat(low - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
     return keys[shift + np.arange(counts.sum())]
+
+
+def _starting_with(terms: list[str], prefix: str) -> Iterator[str]:
+    """The terms of a sorted list that start with ``prefix``."""
+    at = bisect.bisect_left(terms, prefix)
+    while at < len(terms) and terms[at].startswith(prefix):
+        yield terms[at]
+        at += 1
+
+
+def _blocks(leaf: Any, field: str, raw: bytes, positions: bool = False) -> Iterator[tuple[np.ndarray, np.ndarray, list[list[int]]]]:
+    """One term's postings in one segment, a block (up to 128) at a time: docnums (local to
+    the segment), frequencies and, when asked, positions; deleted documents left out.
+
+    Whoosh's matchers step through postings one at a time in Python, which made reading
+    postings most of the cost of a new query; its W3 codec stores them in blocks, read here
+    whole. Any other kind of matcher is walked one posting at a time.
+    """
+    matcher = leaf.postings(field, raw)
+    deleted = None
+    if isinstance(matcher, FilterMatcher) and matcher._exclude:
+        matcher, deleted = matcher.child, np.fromiter(matcher._ids, dtype=np.int64)
+    fmt = leaf.schema[field].format
+    if not isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            values = [matcher.value_as("positions")] if positions else []
+            yield np.array([matcher.id()]), np.array([matcher.weight()]), values
+            matcher.next()
+        return
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        ids = np.asarray(matcher._ids, dtype=np.int64)
+        weights = np.asarray(matcher._weights, dtype=np.float64)
+        values = []
+        if positions:
+            matcher._read_values()
+            values = [fmt.decode_positions(v) for v in matcher._values]
+        if deleted is not None and deleted.size:
+            keep = ~np.isin(ids, deleted)
+            ids, weights = ids[keep], weights[keep]
+            values = [v for v, k in zip(values, keep) if k] if positions else values
+        yield ids, weights, values
+        matcher._next_block()

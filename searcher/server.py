@@ -93,8 +93,8 @@ def create_app(engine: SearchEngine) -> FastAPI:
         def link(**changes: Any) -> str:
             """This page's address with some parameters changed (None drops one)."""
             merged = {**form, "page": None, **changes}
-            kept = {k: v for k, v in merged.items() if v not in (None, "", 1) and not (k == "sort" and v == "relevance")}
-            return "/?" + urlencode(kept)
+            defaults = {"page": 1, "sort": "relevance"}
+            return "/?" + urlencode({k: v for k, v in merged.items() if v not in (None, "", defaults.get(k))})
 
         return TEMPLATES.TemplateResponse(
             request, "page.html", {"form": form, "results": results, "link": link, "documents": _count(engine, lock)}

@@ -161,3 +161,10 @@ def test_serve_without_the_server_extra_says_what_to_install(index: str, monkeyp
     result = run("serve", "--index", index)
     assert result.exit_code == 1
     assert result.stderr == "Error: vnsearch serve needs the server extra (fastapi is missing): pip install 'vnsearch[server]'\n"
+
+
+def test_query_words_need_no_quotes_and_dashes_go_after_double_dash(index: str) -> None:
+    unquoted = json.loads(run("search", "--index", index, "--json", "cong", "doan").stdout)
+    assert (unquoted["query"], unquoted["total"]) == ("cong doan", 5)
+    after_dashes = json.loads(run("search", "--index", index, "--json", "--", "-lang", "cong", "doan").stdout)
+    assert (after_dashes["query"], after_dashes["total"]) == ("-lang cong doan", 3)

@@ -43,7 +43,7 @@ def test_search_never_raises(engine: SearchEngine, query: str, limit: int, offse
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=queries)
 def test_cli_never_prints_a_traceback(engine: SearchEngine, query: str) -> None:
-    result = CliRunner().invoke(main, ["search", query, "--index", engine.path, "--json"])
+    result = CliRunner().invoke(main, ["search", "--index", engine.path, "--json", "--", query])
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
 

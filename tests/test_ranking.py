@@ -148,3 +148,29 @@ def test_a_full_cache_evicts_without_changing_results(corpus_engine: SearchEngin
     small = SearchEngine(corpus_engine.path)
     for _ in range(2):
         assert [(r.total, ids(r)) for r in map(small.search, queries)] == expected
+
+
+def test_postings_read_a_block_at_a_time_are_whooshs_own(corpus_engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast reader relies on Whoosh's codec internals: check it against Whoosh's matchers,
+    with a deleted document and postings longer than one block."""
+    corpus_engine.add_documents({"id": f"n{n:03}", "title": "Bão", "text": "bão " * (n % 5 + 1)} for n in range(300))
+    corpus_engine.delete("n007")
+    corpus_engine.search("bao")
+    view = corpus_engine._view
+    assert view is not None
+    for field, term in [("title", "bão"), ("body", "công"), ("body", "đoàn"), ("body", "bão")]:
+        raw = term.encode("utf-8")
+        docs, weights, positions = [], [], []
+        for leaf, offset in view.leaves:
+            if (field, raw) not in leaf:
+                continue
+            matcher = leaf.postings(field, raw)  # Whoosh's own, one posting at a time
+            while matcher.is_active():
+                docs.append(matcher.id() + offset)
+                weights.append(matcher.weight())
+                positions += [((matcher.id() + offset) << 32) | (p + 64) for p in matcher.value_as("positions")]
+                matcher.next()
+        read = view._read(field, term)
+        assert (read[0].tolist(), read[1].tolist()) == (docs, weights)
+        assert view._read_positions(field, [term]).tolist() == sorted(positions)
+    assert len(docs) > 128  # (the last term's postings fill more than one block)
