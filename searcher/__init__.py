@@ -16,10 +16,12 @@ from .errors import (
     SearcherError,
     SourceError,
 )
-from .models import Article, Hit, IndexInfo, IndexReport, SearchResults, Skipped, Snippet
+from .models import Article, Facet, Facets, Hit, IndexInfo, IndexReport, SearchResults, Skipped, Snippet
 
 __all__ = [
     "Article",
+    "Facet",
+    "Facets",
     "Hit",
     "IndexDamagedError",
     "IndexInfo",

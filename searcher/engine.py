@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from whoosh.reading import TermNotFound
@@ -107,12 +108,13 @@ class SearchEngine:
         """
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-        return self._reading(
+        results = self._reading(
             lambda view: search(
                 view, text, limit=max(limit, 0), offset=max(offset, 0), since=since, until=until,
-                year=year, source=source, sort=sort, suggestion=suggestion(view, text) if suggest else None,
+                year=year, source=source, sort=sort,
             )
         )
+        return replace(results, suggestion=self.suggest(text)) if suggest else results
 
     def suggest(self, text: str) -> str | None:
         """The query as it was most likely meant, with diacritics: ``"cong doan"`` ->

@@ -337,13 +337,12 @@ def search(
     year: int | None = None,
     source: str | None = None,
     sort: str = "relevance",
-    suggestion: str | None = None,
 ) -> SearchResults:
     """One page of ranked hits for whatever the user typed, with the matches' facets."""
     started = time.perf_counter()
     parsed = parse(text)
     if not parsed.groups and not parsed.excluded:
-        return SearchResults(query=text, total=0, took_ms=_ms(started), offset=offset, limit=limit, suggestion=suggestion)
+        return SearchResults(query=text, total=0, took_ms=_ms(started), offset=offset, limit=limit)
     allowed = view.allowed(since=since, until=until, year=year, source=source)
     ranking = rank(view, parsed, window=max(offset + limit, RESCORE_WINDOW), allowed=allowed, by_date=sort == "date")
     view.queries += 1
@@ -354,7 +353,7 @@ def search(
     )
     return SearchResults(
         query=text, total=ranking.matches.size, took_ms=_ms(started), hits=hits, offset=offset, limit=limit,
-        partial=ranking.partial, suggestion=suggestion, facets=view.facets(ranking.matches),
+        partial=ranking.partial, facets=view.facets(ranking.matches),
     )
 
 
