@@ -258,7 +258,8 @@ def run(sizes: list[int], engines: list[str], query_count: int, known: int, cold
                 print(f"[{size}] {name}: {figures[name]}", file=sys.stderr, flush=True)
                 del engine
                 shutil.rmtree(out, ignore_errors=True)
-        sections.append(table(len(records), figures, engines) + f"\n\n{chars:,} characters; {query_count} latency queries asked twice, "
+        sections.append(table(len(records), figures, engines)
+                        + f"\n\n{chars:,} characters; {query_count} latency queries asked twice, "
                         f"{len(queries) - query_count} new ones; "
                         f"{min(known, len(records))} known-item titles.")
     if "vnsearch" in engines and cold_runs:

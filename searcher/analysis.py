@@ -110,7 +110,7 @@ class VietnameseTokenizer(Tokenizer):
     def __repr__(self) -> str:
         return f"VietnameseTokenizer({self.segmenter!r})"
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from click.core import ParameterSource
 from . import __version__
 from .engine import SearchEngine
 from .errors import SearcherError
-from .models import Hit, IndexInfo, IndexReport, SearchResults, Term
+from .models import Hit, IndexInfo, IndexReport, SearchRequest, SearchResults, Term
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCE = "seeds"
@@ -100,7 +100,8 @@ def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> Non
 @index_option
 @json_option
 @click.argument("words", nargs=-1, required=True, metavar="QUERY")
-@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="Results per page.")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, SearchRequest.MAX_LIMIT),
+              help="Results per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or after (YYYY-MM-DD).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or before (YYYY-MM-DD).")
@@ -122,12 +123,11 @@ def search(
       vnsearch search "bao lu" --year 2020 --sort date
       vnsearch search -- -covid bao lu   (after --, everything is the query)
     """
-    engine = _open(index_path)
-    results = engine.search(
-        " ".join(words), limit=limit, offset=(page - 1) * limit,
-        since=since.date() if since else None, until=until.date() if until else None,
+    request = SearchRequest.for_page(
+        " ".join(words), page, limit, since=since.date() if since else None, until=until.date() if until else None,
         year=year, source=source, sort=sort, suggest=True,
     )
+    results = _open(index_path).search(request)
     if as_json:
         click.echo(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
     else:

@@ -123,7 +123,7 @@ def read_file(raw: BinaryIO, file: Path, name: str, folder: str) -> Iterator[tup
         yield from _read_jsonl(raw, file, name, folder)
     elif suffix == ".jsonl.gz":
         with gzip.GzipFile(fileobj=raw) as lines:
-            yield from _read_jsonl(lines, file, name, folder)
+            yield from _read_jsonl(lines, file, name, folder)  # type: ignore[arg-type]
     else:
         yield name, Skipped(name, f"not a supported file type ({suffix or 'no extension'})")
 

@@ -7,38 +7,47 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any, TypeVar
 
-from whoosh.reading import TermNotFound
+import numpy as np
 from whoosh.searching import Searcher
 
-from .documents import article_from_record
-from .indexer import Index, Progress, article_from_stored
+from . import schema as s
 from .analysis import fold_term
+from .codec import ReadError
+from .documents import article_from_record
 from .errors import IndexDamagedError
-from .models import Article, IndexInfo, IndexReport, SearchResults, Skipped, Term
-from .ranking import SORTS, IndexView, search
-from .schema import ANALYZED, ID_FIELD, build_schema
+from .highlight import snippet
+from .indexer import Index, Progress, article_from_stored
+from .matching import allowed, rank
+from .models import Article, Facet, Facets, Hit, IndexInfo, IndexReport, SearchRequest, SearchResults, Skipped, Term
+from .query import Word, parse
+from .reader import CACHE_BYTES, Cache, Reader
+from .readings import suggestion
+from .schema import ANALYZED, build_schema
 from .segment import Segmenter
-from .suggest import suggestion
 
 __all__ = ["SearchEngine"]
 
 T = TypeVar("T")
+FACET_SOURCES = 20  # the sources with most matches (every year is counted)
 
 
 class SearchEngine:
     """Search over one index directory; every method is safe to call on a fresh directory."""
 
-    def __init__(self, path: str | os.PathLike[str] = "index", *, segmenter: Segmenter | None = None):
-        """``segmenter`` is used when this creates the index (default: pyvi)."""
+    def __init__(
+        self, path: str | os.PathLike[str] = "index", *, segmenter: Segmenter | None = None, cache_bytes: int = CACHE_BYTES
+    ):
+        """``segmenter`` is used when this creates the index (default: pyvi); ``cache_bytes``
+        bounds what is kept in memory from the index's files."""
         self._index = Index(path, segmenter)
         self._searcher: Searcher | None = None
-        self._view: IndexView | None = None
+        self._reader: Reader | None = None
+        self._cache = Cache(cache_bytes)
 
     @property
     def path(self) -> str:
@@ -83,48 +92,34 @@ class SearchEngine:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def search(
-        self,
-        text: str,
-        *,
-        limit: int = 10,
-        offset: int = 0,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        year: int | None = None,
-        source: str | None = None,
-        sort: str = "relevance",
-        suggest: bool = False,
-    ) -> SearchResults:
+    def search(self, query: str | SearchRequest, **options: Any) -> SearchResults:
         """Ranked results for any text a user types; see :mod:`searcher.query` for the syntax.
 
-        ``year`` and ``source`` keep only matches with that value (see ``results.facets``);
+        ``options`` are those of :class:`SearchRequest` (``limit``, ``offset``, ``since``,
+        ``until``, ``year``, ``source``, ``sort``, ``suggest``), or pass a request. ``year``
+        and ``source`` keep only matches with that value (see ``results.facets``);
         ``sort="date"`` puts the newest first. With ``suggest``, ``results.suggestion`` is the
-        query with diacritics when it was typed without (see :meth:`suggest`; it costs a few
-        more milliseconds).
+        query with diacritics when it was typed without (see :meth:`suggest`).
 
-        Never fails because of what was typed; :class:`ValueError` for an unknown ``sort``;
-        :class:`IndexDamagedError` if the index's files cannot be read.
+        Never fails because of what was typed; :class:`RequestError` for an out-of-range
+        option; :class:`IndexDamagedError` if the index's files cannot be read.
         """
-        if sort not in SORTS:
-            raise ValueError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-        results = self._reading(
-            lambda view: search(
-                view, text, limit=max(limit, 0), offset=max(offset, 0), since=since, until=until,
-                year=year, source=source, sort=sort,
-            )
-        )
-        return replace(results, suggestion=self.suggest(text)) if suggest else results
+        request = query if isinstance(query, SearchRequest) else SearchRequest(query, **options)
+        return self._reading(lambda reader: _search(reader, request))
 
     def suggest(self, text: str) -> str | None:
         """The query as it was most likely meant, with diacritics: ``"cong doan"`` ->
         ``"công đoàn"``, learned from the index's own articles; None when it was typed with
         them, or nothing better is known."""
-        return self._reading(lambda view: suggestion(view, text))
+        return self._reading(lambda reader: reader.cached(("suggest", text), lambda: suggestion(reader, text)))
 
     def document(self, doc_id: str) -> Article | None:
         """The stored article with this id, or None."""
-        return self._reading(lambda view: _stored(view, doc_id))
+        def find(reader: Reader) -> Article | None:
+            doc = reader.docnum(doc_id)
+            return None if doc is None else article_from_stored(reader.stored(doc))
+
+        return self._reading(find)
 
     def info(self) -> IndexInfo:
         return self._index.info()
@@ -151,16 +146,13 @@ class SearchEngine:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _reading(self, read: Callable[[IndexView], T]) -> T:
-        view = self._current_view()
+    def _reading(self, read: Callable[[Reader], T]) -> T:
         try:
-            return read(view)
-        except Exception as error:  # reading a damaged segment fails in many ways inside Whoosh
-            raise IndexDamagedError(
-                f"the index at {self.path} could not be read ({type(error).__name__}: {error}): run `vnsearch rebuild`"
-            ) from error
+            return read(self._current_reader())
+        except ReadError as error:
+            raise IndexDamagedError(f"the index at {self.path} could not be read ({error}): run `vnsearch rebuild`") from None
 
-    def _current_view(self) -> IndexView:
+    def _current_reader(self) -> Reader:
         """The index as of its last commit (by this process or another)."""
         if self._searcher is None:
             self._searcher = self._index.whoosh.searcher()
@@ -168,22 +160,66 @@ class SearchEngine:
             # A new searcher, not refresh(): refreshing one opened on an empty index fails in Whoosh.
             self._close_searcher()
             self._searcher = self._index.whoosh.searcher()
-        if self._view is None:
-            self._view = IndexView(self._searcher.reader())
-        return self._view
+        if self._reader is None:
+            self._reader = Reader(self._searcher.reader(), self._cache)
+        return self._reader
 
     def _close_searcher(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-        self._view = None
+        self._reader = None
 
 
-def _stored(view: IndexView, doc_id: str) -> Article | None:
-    try:
-        docnum = view.reader.first_id(ID_FIELD, doc_id)
-    except TermNotFound:
-        return None
-    if docnum is None or not view.live[docnum]:
-        return None
-    return article_from_stored(view.reader.stored_fields(docnum))
+def _search(reader: Reader, request: SearchRequest) -> SearchResults:
+    started = time.perf_counter()
+    parsed = parse(request.query)
+    found = None
+    if parsed.groups or parsed.excluded:
+        keep = allowed(reader, since=request.since, until=request.until, year=request.year, source=request.source)
+        found = rank(reader, parsed, window=request.offset + request.limit, keep=keep, by_date=request.sort == "date")
+    suggested = reader.cached(("suggest", request.query), lambda: suggestion(reader, request.query)) if request.suggest else None
+    if found is None:
+        return SearchResults(query=request.query, total=0, took_ms=_ms(started), offset=request.offset,
+                             limit=request.limit, suggestion=suggested)
+    page = slice(request.offset, request.offset + request.limit)
+    hits = tuple(
+        _hit(reader.stored(int(doc)), float(score), parsed.words)
+        for doc, score in zip(found.docs[page], found.scores[page])
+    )
+    return SearchResults(
+        query=request.query, total=int(found.matches.size), took_ms=_ms(started), hits=hits, offset=request.offset,
+        limit=request.limit, partial=found.partial, suggestion=suggested, facets=_facets(reader, found.matches),
+    )
+
+
+def _hit(stored: dict[str, Any], score: float, words: Sequence[Word]) -> Hit:
+    date = stored.get(s.DATE)
+    return Hit(
+        id=stored[s.ID_FIELD],
+        title=stored.get(s.TITLE, ""),
+        date=date.date() if date else None,
+        score=round(score, 4),
+        snippet=snippet(stored.get(s.BODY, ""), words),
+        url=stored.get(s.URL),
+        file=stored.get(s.FILE),
+        source=stored.get(s.SOURCE),
+    )
+
+
+def _facets(reader: Reader, docs: np.ndarray) -> Facets:
+    """``docs`` counted by year and by source."""
+    # Counting, not sorting: a common word matches most of the index.
+    per_year = np.bincount(reader.years()[docs])
+    by_year = [Facet(str(year), int(per_year[year])) for year in np.flatnonzero(per_year)[::-1] if year]
+    codes, names = reader.sources()
+    per_source = np.bincount(codes[docs] + 1, minlength=len(names) + 1)[1:]  # (code -1: unknown)
+    by_source = sorted(
+        (Facet(names[code], int(per_source[code])) for code in np.flatnonzero(per_source)),
+        key=lambda facet: (-facet.count, facet.value),
+    )
+    return Facets(years=tuple(by_year), sources=tuple(by_source[:FACET_SOURCES]))
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

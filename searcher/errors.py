@@ -7,6 +7,7 @@ __all__ = [
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexVersionError",
+    "RequestError",
     "SearcherError",
     "SourceError",
 ]
@@ -34,3 +35,7 @@ class IndexLockedError(SearcherError):
 
 class SourceError(SearcherError):
     """A path to index does not exist or cannot be read."""
+
+
+class RequestError(SearcherError, ValueError):
+    """A search asked for something out of range (a page size, a page, a sort)."""

@@ -13,14 +13,12 @@ to it in one atomic rename, so a failed rebuild leaves the old index as it was.
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import fcntl
 import hashlib
 import json
 import os
 import shutil
-import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -29,10 +27,10 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import writing
-from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.index import FileIndex
 
 from . import schema as s
+from .codec import ParallelWriter
 from .documents import Reading, read_paths
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError
 from .models import Article, IndexInfo, IndexReport, Skipped
@@ -286,7 +284,7 @@ def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, st
     options = {"limitmb": 128, "compound": False}
     if parallel:  # jobs of up to 100 articles, at least two for each worker
         jobs = max(1, min(100, len(batch) // (2 * WORKERS)))
-        writer = _ParallelWriter(ix, procs=WORKERS, multisegment=True, batchsize=jobs, **options)
+        writer = ParallelWriter(ix, procs=WORKERS, multisegment=True, batchsize=jobs, **options)
     else:
         writer = ix.writer(**options)
     updated = 0
@@ -302,34 +300,6 @@ def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, st
         writer.cancel()
         raise
     return updated
-
-
-class _Worker(SubWriterTask):
-    """One of Whoosh's writer processes, that dies with the process that started it: it shares
-    the index's lock, and a killed ``vnsearch index`` must not leave it held."""
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.parent = os.getpid()
-
-    def run(self) -> None:
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-        except (OSError, AttributeError):
-            pass
-        if os.getppid() != self.parent:  # the parent died before prctl took effect
-            os._exit(1)
-        super().run()
-
-
-class _ParallelWriter(MpWriter):
-    """Whoosh's multi-process writer, with workers that do not outlive it."""
-
-    def _new_task(self) -> _Worker:
-        task = _Worker(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
-        self.tasks.append(task)
-        task.start()
-        return task
 
 
 def _merge_when_many(writer: Any, segments: list[Any]) -> list[Any]:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
+
+from .errors import RequestError
 
 __all__ = [
-    "Article", "Facet", "Facets", "Hit", "IndexInfo", "IndexReport", "SearchResults", "Skipped", "Snippet", "Term",
+    "Article", "Facet", "Facets", "Hit", "IndexInfo", "IndexReport", "SearchRequest", "SearchResults", "Skipped",
+    "Snippet", "Term",
 ]
 
 
@@ -68,7 +72,7 @@ class Snippet:
     text: str
     matches: tuple[tuple[int, int], ...] = ()  # (start, end) character spans in ``text``
 
-    def mark(self, before: str = "<b>", after: str = "</b>", escape=lambda s: s) -> str:  # type: ignore[no-untyped-def]
+    def mark(self, before: str = "<b>", after: str = "</b>", escape: Callable[[str], str] = str) -> str:
         """The text with each match wrapped; ``escape`` is applied to every piece of text."""
         pieces, done = [], 0
         for start, end in self.matches:
@@ -114,6 +118,52 @@ class Hit:
             "url": self.url,
             "source": self.source,
         }
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: what was typed, which page, which filters, in what order.
+
+    The CLI, the HTTP API and :meth:`SearchEngine.search` all build one, so the limits are
+    the same everywhere; out-of-range values raise :class:`RequestError`:
+
+        >>> SearchRequest("cong doan", limit=500)
+        Traceback (most recent call last):
+        ...
+        searcher.errors.RequestError: limit must be from 1 to 100 (got 500)
+    """
+
+    query: str
+    limit: int = 10
+    offset: int = 0
+    since: dt.date | None = None
+    until: dt.date | None = None
+    year: int | None = None
+    source: str | None = None
+    sort: str = "relevance"
+    suggest: bool = False
+
+    MAX_LIMIT: ClassVar[int] = 100  # results in one page
+    MAX_OFFSET: ClassVar[int] = 10_000  # deeper pages would rank every match
+    SORTS: ClassVar[tuple[str, ...]] = ("relevance", "date")
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.limit <= self.MAX_LIMIT:
+            raise RequestError(f"limit must be from 1 to {self.MAX_LIMIT} (got {self.limit})")
+        if not 0 <= self.offset <= self.MAX_OFFSET:
+            raise RequestError(f"offset must be from 0 to {self.MAX_OFFSET} (got {self.offset}): ask for an earlier page")
+        if self.sort not in self.SORTS:
+            raise RequestError(f"unknown sort {self.sort!r}: use one of {', '.join(self.SORTS)}")
+        if self.year is not None and not 1 <= self.year <= 9999:
+            raise RequestError(f"year must be from 1 to 9999 (got {self.year})")
+
+    @classmethod
+    def for_page(cls, query: str, page: int = 1, limit: int = 10, **options: Any) -> SearchRequest:
+        """The request for page ``page`` (from 1) of ``limit`` results."""
+        if page < 1 or (page - 1) * limit > cls.MAX_OFFSET:
+            last = cls.MAX_OFFSET // max(limit, 1) + 1
+            raise RequestError(f"page must be from 1 to {last} with {limit} results a page (got {page})")
+        return cls(query, limit=limit, offset=(page - 1) * limit, **options)
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,13 @@ from fastapi.templating import Jinja2Templates
 
 from . import __version__
 from .engine import SearchEngine
-from .errors import SearcherError
-from .models import Hit, SearchResults
+from .errors import RequestError, SearcherError
+from .models import Hit, SearchRequest, SearchResults
 
 __all__ = ["create_app", "run"]
 
 PAGE_SIZE = 10
-MAX_PAGE = 1000  # deeper pages would rank every match
+MAX_PAGE = SearchRequest.MAX_OFFSET // PAGE_SIZE + 1  # on the page; the API checks its own with the limit
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
@@ -41,8 +41,13 @@ def create_app(engine: SearchEngine) -> FastAPI:
     lock = threading.Lock()  # requests run in threads; an engine's caches are for one at a time
 
     def search(q: str, limit: int, page: int, **filters: Any) -> SearchResults:
+        request = SearchRequest.for_page(q, page, limit, suggest=True, **filters)
         with lock:
-            return engine.search(q, limit=limit, offset=(page - 1) * limit, suggest=True, **filters)
+            return engine.search(request)
+
+    @app.exception_handler(RequestError)
+    def bad_request(request: Request, error: RequestError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=422)
 
     @app.exception_handler(SearcherError)
     def index_unavailable(request: Request, error: SearcherError) -> JSONResponse:
@@ -51,8 +56,8 @@ def create_app(engine: SearchEngine) -> FastAPI:
     @app.get("/api/search", summary="Search articles")
     def api_search(
         q: str = Query("", description='Any text: words with or without diacritics, "phrases", -excluded, a OR b, title:word'),
-        limit: int = Query(PAGE_SIZE, ge=1, le=100),
-        page: int = Query(1, ge=1, le=MAX_PAGE),
+        limit: int = Query(PAGE_SIZE, ge=1, le=SearchRequest.MAX_LIMIT),
+        page: int = Query(1, ge=1, description=f"From 1; at most {SearchRequest.MAX_OFFSET} results are skipped"),
         since: dt.date | None = Query(None, description="Published on or after (YYYY-MM-DD)"),
         until: dt.date | None = Query(None, description="Published on or before (YYYY-MM-DD)"),
         sort: Literal["relevance", "date"] = "relevance",
@@ -79,7 +84,7 @@ def create_app(engine: SearchEngine) -> FastAPI:
         # The page reads its parameters leniently: a hand-edited address still shows a page.
         params = request.query_params
         q = params.get("q", "").strip()
-        form = {
+        form: dict[str, Any] = {
             "q": q,
             "sort": "date" if params.get("sort") == "date" else "relevance",
             "year": _number(params.get("year"), None, 1, 9999),

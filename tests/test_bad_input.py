@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searcher import SearchEngine, Skipped
-from searcher import documents
+from searcher import SearchEngine, Skipped, documents
 from searcher.cli import main
 
 ARTICLE = "Bão số 3 đổ bộ vào Quảng Ninh\nGió giật mạnh ở Hạ Long, nhiều cây đổ.\n"

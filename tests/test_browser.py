@@ -57,7 +57,7 @@ def server(seeds_engine: SearchEngine) -> Iterator[str]:
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise RuntimeError(f"vnsearch serve exited: {process.stderr.read() if process.stderr else ''}")
+                    raise RuntimeError(f"vnsearch serve exited: {process.stderr.read() if process.stderr else ''}") from None
                 time.sleep(0.1)
         yield url
     finally:

@@ -77,7 +77,10 @@ def test_search_pages_and_dates(index: str) -> None:
 def test_search_human_output_has_no_styles_off_a_terminal(index: str) -> None:
     result = run("search", "Lâm Đồng", "--index", index, "--limit", "1")
     lines = result.stdout.splitlines()
-    assert lines[2] == " 1. Công đoàn Viên chức tỉnh Lâm Đồng tổ chức Hội nghị tổng kết phong trào cán bộ, công chức, viên chức, lao động và hoạt động công đoàn năm 2023"
+    assert lines[2] == (
+        " 1. Công đoàn Viên chức tỉnh Lâm Đồng tổ chức Hội nghị tổng kết phong trào cán bộ, công chức, viên chức,"
+        " lao động và hoạt động công đoàn năm 2023"
+    )
     assert lines[3] == "    no date · 002_a25af5b666581c5b.txt"
     assert "\x1b" not in result.stdout
 

@@ -1,6 +1,5 @@
 """No query string can make search() raise or the CLI print a traceback."""
 
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -31,7 +30,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(query=queries, limit=st.integers(0, 50), offset=st.integers(0, 1000))
+@given(query=queries, limit=st.integers(1, 50), offset=st.integers(0, 1000))
 def test_search_never_raises(engine: SearchEngine, query: str, limit: int, offset: int) -> None:
     results = engine.search(query, limit=limit, offset=offset)
     assert results.total >= len(results.hits)

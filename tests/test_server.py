@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import CORPUS
 from searcher import SearchEngine
 from searcher.server import create_app
-
-from conftest import CORPUS
 
 HOSTILE = [
     '"', '(((', "title:", "-", "OR OR", "\x00\x1b[31m", "a\u0301\u0300\u0323", "<script>alert(1)</script>",

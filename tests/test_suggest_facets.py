@@ -6,10 +6,9 @@ import datetime as dt
 
 import pytest
 
+from conftest import ids
 from searcher import SearchEngine
 from searcher.models import Facet
-
-from conftest import ids
 
 SOURCED = [
     {"id": "a", "title": "Bão số 9 đổ bộ", "text": "Bão số 9 gây mưa lớn ở miền Trung.", "date": "2020-10-28",

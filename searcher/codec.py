@@ -1,0 +1,250 @@
+"""The only code that reads Whoosh's private structures (whoosh-reloaded 2.7; see pyproject).
+
+Whoosh's public matchers step through postings one at a time in Python; its W3 codec stores
+them in blocks of up to 128, which are read here whole into numpy arrays. Everything a
+segment holds is returned with the segment's own document numbers and *with* its deleted
+documents: segments never change once written (only their deletions do), so what is read
+here can be kept for as long as the segment exists, and deletions are applied by the caller.
+
+Also here: the DATETIME and field-length columns read as arrays, and the multi-process
+writer whose workers die with their parent. ``tests/test_codec.py`` checks every reader
+against Whoosh's own matchers.
+
+Exceptions raised by Whoosh while reading become :class:`ReadError` (the index's files are
+damaged); any other exception is a bug and is left alone.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pickle
+import signal
+import struct
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.util.numeric import byte_to_length
+
+__all__ = ["ParallelWriter", "ReadError", "Segment", "day_numbers", "deleted", "field_lengths", "positions",
+           "postings", "segments", "terms"]
+
+# Whoosh signals a malformed file with these (a bare ``Exception`` for a bad block tag).
+_READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error, pickle.UnpicklingError)
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+_MICROSECONDS_PER_DAY = 86_400_000_000
+_MAX_ORDINAL = 3_652_059  # dt.date.max.toordinal()
+
+
+class ReadError(Exception):
+    """An index file could not be read: the index is damaged."""
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Turn what Whoosh raises for a damaged file into :class:`ReadError`."""
+    try:
+        yield
+    except _READ_ERRORS as error:
+        raise ReadError(f"{type(error).__name__}: {error}") from error
+    except Exception as error:
+        if type(error) is Exception:  # Whoosh's own "Block tag error" and the like
+            raise ReadError(str(error)) from error
+        raise
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment of an open index: ``id`` is stable for the segment's life, ``offset`` is
+    where its documents start among the reader's document numbers."""
+
+    id: str
+    offset: int
+    size: int  # documents, deleted ones included
+    deletions: int
+    leaf: Any  # whoosh.reading.SegmentReader
+
+
+def segments(reader: Any) -> list[Segment]:
+    """The segments of a Whoosh reader, in document-number order."""
+    with reading():
+        found = []
+        for leaf, offset in reader.leaf_readers():
+            segment = leaf.segment()
+            if segment is None:  # an index with no documents yet
+                continue
+            found.append(Segment(segment.segment_id(), offset, leaf.doc_count_all(), segment.deleted_count(), leaf))
+        return found
+
+
+def deleted(leaf: Any) -> np.ndarray:
+    """The segment's deleted documents (its own numbers), sorted."""
+    with reading():
+        return np.array(sorted(leaf.segment().deleted_docs()), dtype=np.int64)
+
+
+def terms(leaf: Any, field: str) -> list[str]:
+    """Every term of ``field`` in the segment, sorted."""
+    with reading():
+        if field not in leaf.schema:
+            return []
+        return [term.decode("utf-8") for term in leaf.lexicon(field)]
+
+
+def postings(leaf: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """The documents (int32, ascending) with ``term`` in ``field`` and its frequency in each."""
+    blocks = [(ids, weights) for ids, weights, _ in _blocks(leaf, field, term, False)]
+    if not blocks:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+    return np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks])
+
+
+def positions(leaf: Any, field: str, term: str, among: np.ndarray | None = None) -> np.ndarray:
+    """Sorted keys ``doc << 32 | position`` of every occurrence of ``term`` in ``field``
+    (only in the sorted documents ``among``, when given: other blocks are not decoded)."""
+    keys = []
+    for ids, _, values in _blocks(leaf, field, term, True, among):
+        counts, found = _decode_positions(values)
+        block = (np.repeat(ids.astype(np.int64), counts) << 32) | found
+        if among is not None:
+            block = block[np.isin(block >> 32, among)]
+        keys.append(block)
+    return np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+
+
+def _blocks(
+    leaf: Any, field: str, term: str, with_values: bool, among: np.ndarray | None = None
+) -> Iterator[tuple[np.ndarray, np.ndarray, tuple[bytes, ...]]]:
+    """One term's postings in one segment, a block at a time: docnums, frequencies and (when
+    asked) the encoded positions, deleted documents included. With ``among`` (sorted
+    docnums), blocks holding none of them are skipped unread."""
+    raw = term.encode("utf-8")
+    with reading():
+        if field not in leaf.schema or (field, raw) not in leaf:
+            return
+        matcher = leaf.postings(field, raw)
+        if isinstance(matcher, FilterMatcher):  # Whoosh's filter of deleted documents
+            matcher = matcher.child
+        if not isinstance(matcher, W3LeafMatcher):  # another codec: one posting at a time
+            while matcher.is_active():
+                one = (matcher.value(),) if with_values else ()
+                yield np.array([matcher.id()], dtype=np.int32), np.array([matcher.weight()], dtype=np.float32), one
+                matcher.next()
+            return
+        passed = -1  # the last docnum of the blocks already read or skipped
+        while matcher.is_active():
+            if among is not None:  # a block holds the documents after ``passed``, up to its last
+                low = int(np.searchsorted(among, passed, side="right"))
+                if low == among.size:
+                    return
+                passed = matcher._maxid
+                if among[low] > passed:
+                    matcher._next_block()
+                    continue
+            yield _read_block(matcher, with_values)
+            matcher._next_block()
+
+
+def _read_block(matcher: Any, with_values: bool) -> tuple[np.ndarray, np.ndarray, tuple[bytes, ...]]:
+    """The block a W3 matcher is on: its data is one pickled (id gaps, weights, values)."""
+    data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+    if matcher._compression:
+        data = zlib.decompress(data)
+    gaps, weights, values = pickle.loads(data)
+    ids = np.asarray(gaps, dtype=np.int64)
+    if not matcher._byteids:
+        ids = np.cumsum(ids)
+    count = ids.size
+    if weights is None:
+        frequencies = np.ones(count, dtype=np.float32)
+    elif isinstance(weights, float):
+        frequencies = np.full(count, weights, dtype=np.float32)
+    else:
+        frequencies = np.asarray(weights, dtype=np.float32)
+    return ids.astype(np.int32), frequencies, (tuple(values) if with_values else ())
+
+
+def _decode_positions(values: tuple[bytes, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Whoosh's ``Positions`` format, a block of postings at once: each value is a count,
+    then a pickled list of the gaps between positions. The lists are unpickled as one
+    (their pickles' bodies inside one outer list) and summed as one array."""
+    end = -1 if values[0].endswith(b".") else None  # (one writer wrote the whole block)
+    bodies = b"".join([v[6:end] for v in values])
+    lists = pickle.loads(b"\x80\x02](" + bodies + b"e.")
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    summed = np.cumsum(np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())))
+    ends = np.cumsum(counts)
+    before = np.concatenate(([0], summed[ends[:-1] - 1]))  # each list's gaps start from 0
+    return counts, summed - np.repeat(before, counts)
+
+
+def field_lengths(leaf: Any, field: str) -> np.ndarray:
+    """Each document's length in ``field`` (in terms, as Whoosh approximates it: one byte)."""
+    with reading():
+        column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        size = leaf.doc_count_all()
+        if column is None:
+            return np.zeros(size, dtype=np.float32)
+        codes = _numeric_column(column, size, np.uint8)
+    return _LENGTHS[codes]
+
+
+def day_numbers(leaf: Any, field: str) -> np.ndarray:
+    """A DATETIME column as proleptic day numbers (``date.toordinal()``); 0 where unset."""
+    size = leaf.doc_count_all()
+    with reading():
+        if not leaf.has_column(field):
+            return np.zeros(size, dtype=np.int64)
+        # Whoosh keeps microseconds since datetime.min; an unset date is the type's maximum.
+        raw = _numeric_column(leaf.column_reader(field, translate=False), size, np.dtype(">u8"))
+    days = raw // _MICROSECONDS_PER_DAY + 1
+    return np.where(days <= _MAX_ORDINAL, days, 0).astype(np.int64)
+
+
+def _numeric_column(column: Any, size: int, dtype: Any) -> np.ndarray:
+    """A fixed-width numeric column as an array of ``size`` values, read in one piece."""
+    width = np.dtype(dtype).itemsize
+    stored = min(column._count, size)
+    data = column._dbfile.get(column._basepos, stored * width) if stored else b""
+    values = np.frombuffer(data, dtype=np.dtype(dtype).newbyteorder(">"), count=stored)
+    default = np.frombuffer(column._defaultbytes, dtype=np.dtype(dtype).newbyteorder(">"))[0]
+    return np.concatenate([values, np.full(size - stored, default, dtype=values.dtype)])
+
+
+# -- writing --------------------------------------------------------------------------------
+
+
+class _Worker(SubWriterTask):
+    """One of Whoosh's writer processes, that dies with the process that started it: it shares
+    the index's lock, and a killed ``vnsearch index`` must not leave it held."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.parent = os.getpid()
+
+    def run(self) -> None:
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != self.parent:  # the parent died before prctl took effect
+            os._exit(1)
+        super().run()
+
+
+class ParallelWriter(MpWriter):
+    """Whoosh's multi-process writer, with workers that do not outlive it."""
+
+    def _new_task(self) -> _Worker:
+        task = _Worker(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task

@@ -1,0 +1,313 @@
+"""A parsed query matched against the index and ranked: the arrays :mod:`searcher.ranking` scores.
+
+For each query word, every spelling the index has for it matches, weighed by how likely the
+user meant it (:mod:`searcher.readings`): typed without diacritics, ``bong da`` weighs
+``bóng đá`` far above ``bóng … đã``; typed with them, the spelling as typed weighs most.
+
+What matches: a document with any query word is a candidate. Short queries keep the
+candidates that have every word (or, when none has, those with the most of the query's
+information); longer ones (a pasted title, a question) also keep those that have most of it
+(:attr:`Params.long_coverage`). Quoted phrases and ``title:`` words are required; ``-word``
+excludes. The matches are ranked by score (:mod:`searcher.ranking`), proximity computed for
+the best :data:`PROXIMITY_WINDOW` of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import schema as s
+from .analysis import WORD_GAP
+from .query import Clause, ParsedQuery, Word
+from .ranking import Params, adjacent, coverage, fields_bm25, idf, proximity
+from .reader import EMPTY, Reader
+from .readings import likely_spellings
+
+__all__ = ["PARAMS", "Ranking", "allowed", "phrase_docs", "rank"]
+
+PARAMS = Params()
+PROXIMITY_WINDOW = 1000  # best-scored matches whose words' positions are compared
+NEAR_SPELLING = 0.5  # spellings weighing at least this much count for proximity
+
+
+@dataclass(frozen=True)
+class Ranking:
+    docs: np.ndarray  # the first ``window`` matches in rank order (more when the last ones tie)
+    scores: np.ndarray
+    matches: np.ndarray  # every match, in no particular order
+    partial: bool  # no document has every word
+
+
+def allowed(
+    reader: Reader,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    year: int | None = None,
+    source: str | None = None,
+) -> np.ndarray:
+    """True for the live documents that pass the filters."""
+    keep = reader.live
+    if since or until:
+        days = reader.dates()
+        low = since.toordinal() if since else 1
+        high = until.toordinal() if until else dt.date.max.toordinal()
+        keep = keep & (days >= low) & (days <= high)
+    if year is not None:
+        keep = keep & (reader.years() == year)
+    if source is not None:
+        codes, names = reader.sources()
+        keep = keep & (codes == names.index(source)) if source in names else np.zeros(reader.size, dtype=bool)
+    return keep
+
+
+@dataclass
+class _Match:
+    """One clause or group over every document: score, whether present, information (idf)."""
+
+    score: np.ndarray
+    present: np.ndarray
+    idf: float
+
+
+def rank(
+    reader: Reader,
+    parsed: ParsedQuery,
+    *,
+    window: int,
+    keep: np.ndarray | None = None,
+    by_date: bool = False,
+    params: Params | None = None,
+) -> Ranking:
+    """The documents matching ``parsed`` among those ``keep`` allows (default: the live ones),
+    the first ``window`` of them in rank order, or newest first ``by_date``; ``params``
+    default to :data:`PARAMS`."""
+    keep = reader.live if keep is None else keep
+    params = params or PARAMS
+    weights = _spelling_weights(reader, parsed, params)
+    context = _Context(reader, weights, params)
+    for clause in parsed.excluded:
+        keep = keep & ~_excluded(context, clause)
+    groups: list[_Match] = []
+    for clauses in parsed.groups:
+        group = _group(context, clauses)
+        if any(c.phrase for c in clauses) and not (group.present & keep).any():
+            # A phrase no article has (often pasted text in quotes): its words, as any others.
+            groups += [_clause(context, Clause((word,), field=c.field)) for c in clauses for word in c.words]
+            continue
+        if any(c.phrase or c.field for c in clauses):  # what the syntax asks for is required
+            keep = keep & group.present
+        groups.append(group)
+
+    if groups:
+        present = np.stack([g.present for g in groups])
+        candidates = np.flatnonzero(present.any(axis=0) & keep)
+        covered = coverage(present[:, candidates], np.array([g.idf for g in groups]))
+        best = float(covered.max()) if candidates.size else 1.0
+        # Short queries keep the articles with the most of their words; longer ones degrade.
+        enough = best * (1.0 if len(groups) <= params.short_query else params.long_coverage)
+        chosen = covered >= enough - 1e-9
+        matches, covered = candidates[chosen], covered[chosen]
+        scores = np.sum([g.score[matches] for g in groups], axis=0) * covered**params.coverage_power
+        partial = len(groups) > 1 and best < 1 - 1e-9
+    else:  # only exclusions: everything else, in index order
+        matches, scores, covered, partial = np.flatnonzero(keep), np.zeros(int(keep.sum())), np.ones(int(keep.sum())), False
+
+    if parsed.runs and matches.size:
+        top = np.sort(matches[_top(scores, PROXIMITY_WINDOW)])
+        at = np.searchsorted(matches, top)
+        scores = scores.copy()
+        scores[at] += covered[at] ** params.coverage_power * _proximity(context, parsed.runs, top, keep)
+
+    order = _order(reader, matches, scores, window, reader.dates()[matches] if by_date else None)
+    return Ranking(docs=matches[order], scores=scores[order], matches=matches, partial=partial)
+
+
+class _Context:
+    """What the clauses of one query share: the reader, the spellings' weights, the statistics."""
+
+    def __init__(self, reader: Reader, weights: dict[Word, dict[str, float]], params: Params):
+        self.reader = reader
+        self.weights = weights
+        self.params = params
+        self.documents = max(reader.count, 1)
+        self.fields = {s.TITLE: params.title_weight, s.BODY: 1.0}
+        self.bs = {s.TITLE: params.title_b, s.BODY: params.body_b}
+        self.idfs: dict[Word, float] = {}  # each word's, once scored
+        self.present: dict[Word, np.ndarray] = {}  # the documents having each word
+
+
+def _fields(clause: Clause) -> tuple[str, ...]:
+    return (s.TITLE,) if clause.field == "title" else (s.TITLE, s.BODY)
+
+
+def _group(context: _Context, group: Sequence[Clause]) -> _Match:
+    """Any of the group's clauses (``a OR b``): the best of their scores."""
+    matches = [_clause(context, clause) for clause in group]
+    if len(matches) == 1:
+        return matches[0]
+    return _Match(
+        score=np.maximum.reduce([m.score for m in matches]),
+        present=np.logical_or.reduce([m.present for m in matches]),
+        idf=max(m.idf for m in matches),
+    )
+
+
+def _clause(context: _Context, clause: Clause) -> _Match:
+    words = [_word(context, word, _fields(clause)) for word in clause.words]
+    score = np.sum([w.score for w in words], axis=0)
+    match = _Match(score, np.logical_and.reduce([w.present for w in words]), sum(w.idf for w in words))
+    if clause.phrase:
+        where = np.zeros(context.reader.size, dtype=bool)
+        for field in _fields(clause):
+            where[phrase_docs(context.reader, field, [w.folded for w in clause.words], np.flatnonzero(match.present))] = True
+        match = _Match(match.score * where, where, match.idf)
+    return match
+
+
+def _word(context: _Context, word: Word, fields: Sequence[str]) -> _Match:
+    """BM25F of one query word, its spellings' frequencies weighed."""
+    reader = context.reader
+    frequencies = []
+    found = 0.0  # documents with the word, each spelling's counted at its weight
+    for field in fields:
+        docs, weighted = [], []
+        for spelling, weight in context.weights.get(word, {}).items():
+            postings = reader.postings(field, spelling)
+            docs.append(postings.docs)
+            weighted.append(weight * postings.frequencies)
+        frequencies.append(
+            np.bincount(np.concatenate(docs), np.concatenate(weighted), minlength=reader.size) if docs else np.zeros(reader.size)
+        )
+    for spelling, weight in context.weights.get(word, {}).items():
+        found += weight * max(reader.doc_frequency(field, spelling) for field in fields)
+    saturated = fields_bm25(
+        frequencies, [reader.lengths(f) for f in fields], [reader.average_length(f) for f in fields],
+        [context.fields[f] for f in fields], [context.bs[f] for f in fields], context.params.k1,
+    )
+    information = idf(min(found, context.documents), context.documents)
+    present = np.sum(frequencies, axis=0) > 0
+    context.idfs.setdefault(word, information)
+    context.present.setdefault(word, present)
+    return _Match(information * saturated, present, information)
+
+
+def _excluded(context: _Context, clause: Clause) -> np.ndarray:
+    """``-bóng`` excludes that spelling only; ``-bong`` and ``-"phrase"`` every spelling."""
+    reader = context.reader
+    where = np.zeros(reader.size, dtype=bool)
+    if len(clause.words) == 1 and clause.words[0].accented:
+        for field in _fields(clause):
+            where[reader.postings(field, clause.words[0].exact).docs] = True
+        return where
+    words = [w.folded for w in clause.words]
+    for field in _fields(clause):
+        if len(words) == 1:
+            for spelling in reader.spellings(field, words[0]):
+                where[reader.postings(field, spelling).docs] = True
+        else:
+            where[phrase_docs(reader, field, words)] = True
+    return where
+
+
+def _spelling_weights(reader: Reader, parsed: ParsedQuery, params: Params) -> dict[Word, dict[str, float]]:
+    """Each positive query word's spellings in the index, weighed (the likeliest 1)."""
+    in_runs = {w for run in parsed.runs for w in run}
+    runs = list(parsed.runs) + [c.words for g in parsed.groups for c in g if c.phrase]
+    runs += [(w,) for w in parsed.words if w not in in_runs]
+    likely: dict[Word, dict[str, float]] = {}
+    for run in runs:
+        for word, probabilities in zip(run, likely_spellings(reader, run)):
+            if probabilities and word not in likely:
+                likely[word] = probabilities
+    weights: dict[Word, dict[str, float]] = {}
+    for word in parsed.words:
+        spellings = set(reader.spellings(s.BODY, word.folded)) | set(reader.spellings(s.TITLE, word.folded))
+        if word.accented:
+            weights[word] = {t: 1.0 if t == word.exact else params.other_spelling for t in spellings}
+            continue
+        probable = likely.get(word, {})
+        top = max(probable.values(), default=1.0)
+        weights[word] = {t: max(probable.get(t, 0.0) / top, params.unlikely_reading) for t in spellings}
+    return weights
+
+
+def _proximity(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Proximity of neighbouring query words in each of ``docs`` (sorted), scored as a term
+    of its own: its frequency is how often the two stand together (weighed by field), its
+    idf how rare that is, estimated from ``docs`` (the best matches among those ``keep``
+    allows)."""
+    reader, params = context.reader, context.params
+    total = np.zeros(docs.size)
+    keys: dict[tuple[Word, str], np.ndarray] = {}
+
+    def near(word: Word, field: str) -> np.ndarray:
+        if (word, field) not in keys:
+            likely = [t for t, w in context.weights.get(word, {}).items() if w >= NEAR_SPELLING]
+            found = [reader.positions(field, t, docs) for t in likely]
+            keys[word, field] = np.sort(np.concatenate(found)) if found else EMPTY
+        return keys[word, field]
+
+    for run in runs:
+        for first, second in zip(run, run[1:]):
+            if first not in context.present or second not in context.present:
+                continue
+            same, nearby = np.zeros(docs.size), np.zeros(docs.size)
+            for field, weight in context.fields.items():
+                a, b = near(first, field), near(second, field)
+                same += weight * _per_doc(adjacent(a, b, 1), docs)
+                nearby += weight * _per_doc(adjacent(a, b, WORD_GAP), docs)
+            both = context.present[first] & context.present[second] & keep
+            together = int(((same + nearby) > 0).sum())
+            # Of the documents with both words, the share with them together, as in ``docs``.
+            frequency = together / max(int(both[docs].sum()), 1) * int(both.sum())
+            information = idf(max(frequency, 1.0), context.documents)
+            total += params.proximity_weight * information * proximity(same, nearby, params)
+    return total
+
+
+def _per_doc(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """How many of ``keys`` fall in each of ``docs`` (sorted)."""
+    if keys.size == 0:
+        return np.zeros(docs.size)
+    return np.bincount(np.searchsorted(docs, keys >> 32), minlength=docs.size)[: docs.size].astype(np.float64)
+
+
+def phrase_docs(reader: Reader, field: str, words: Sequence[str], among: np.ndarray | None = None) -> np.ndarray:
+    """Documents where ``words`` (folded, any spelling) occur one after the other in
+    ``field``, within a word or across words; only among the sorted ``among`` when given."""
+    keys = []
+    for word in words:
+        found = [reader.positions(field, t, among) for t in reader.spellings(field, word)]
+        keys.append(np.sort(np.concatenate(found)) if found else EMPTY)
+    if not keys or any(k.size == 0 for k in keys):
+        return EMPTY
+    at = keys[0]
+    for following in keys[1:]:
+        at = np.union1d(adjacent(at, following, 1) + 1, adjacent(at, following, WORD_GAP) + WORD_GAP)
+    return np.unique(at >> 32)
+
+
+def _top(scores: np.ndarray, count: int) -> np.ndarray:
+    """Indexes of the ``count`` highest scores (in no order)."""
+    if scores.size <= count:
+        return np.arange(scores.size)
+    return np.argpartition(-scores, count - 1)[:count]
+
+
+def _order(reader: Reader, docs: np.ndarray, scores: np.ndarray, window: int, days: np.ndarray | None) -> np.ndarray:
+    """Indexes of the first ``window`` of ``docs`` by score (or by day, then score), with any
+    that tie with the last one; ties are ordered by id, so the order never depends on how
+    the index was written."""
+    key = scores if days is None else days * 1e6 + np.minimum(scores, 1e5)  # (scores are far below 1e5)
+    if docs.size > window > 0:
+        last = np.partition(key, key.size - window)[key.size - window]
+        chosen = np.flatnonzero(key >= last)
+    else:
+        chosen = np.arange(docs.size) if window > 0 else np.zeros(0, dtype=np.int64)
+    ids = reader.ids(docs[chosen])
+    ordered = sorted(range(chosen.size), key=lambda i: (-key[chosen[i]], ids[i]))
+    return chosen[np.array(ordered, dtype=np.int64)]

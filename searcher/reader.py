@@ -1,0 +1,282 @@
+"""The open index as arrays: postings (frequencies), positions, per-document columns.
+
+A :class:`Reader` is one committed state of the index. What it reads is kept in a
+:class:`Cache` that outlives it: entries are keyed by segment, and segments never change once
+written (a commit adds segments, merges some away, or marks documents deleted), so after a
+commit a new reader reads only the new segments and reuses everything else.
+
+Document numbers are the reader's: a segment's documents start at its ``offset``. Deleted
+documents are still in postings; :attr:`Reader.live` tells them apart.
+
+    >>> Cache(budget=1000).budget
+    1000
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+
+from . import codec
+from . import schema as s
+from .analysis import fold_term
+from .normalize import accented_forms
+
+__all__ = ["CACHE_BYTES", "Cache", "Postings", "Reader"]
+
+CACHE_BYTES = 512 * 2**20  # default budget of a cache
+EMPTY = np.zeros(0, dtype=np.int64)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Postings:
+    """One term's documents in one field (ascending, deleted ones included) and its frequency in each."""
+
+    docs: np.ndarray  # int64
+    frequencies: np.ndarray  # float32
+
+    @property
+    def size(self) -> int:
+        return int(self.docs.size)
+
+
+class Cache:
+    """Values read from the index, least recently used out first, within ``budget`` bytes.
+
+    Thread-safe; shared by the readers of successive commits of one index.
+    """
+
+    def __init__(self, budget: int = CACHE_BYTES):
+        self.budget = budget
+        self.used = 0
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, load: Callable[[], T]) -> T:
+        """The value kept under ``key``, else ``load()``, kept."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key][0]
+        value = load()
+        size = _nbytes(value)
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = (value, size)
+                self.used += size
+            while self.used > self.budget and len(self._entries) > 1:
+                _, (_, evicted) = self._entries.popitem(last=False)
+                self.used -= evicted
+        return value
+
+    def retain(self, segments: set[str]) -> None:
+        """Forget what was read from segments other than ``segments`` (merged away)."""
+        with self._lock:
+            for key in [k for k in self._entries if isinstance(k, tuple) and k[0] not in segments]:
+                self.used -= self._entries.pop(key)[1]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _nbytes(value: Any) -> int:
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes) + 100
+    if isinstance(value, Postings):
+        return int(value.docs.nbytes + value.frequencies.nbytes) + 200
+    if isinstance(value, (list, tuple)):
+        return 64 + sum(_nbytes(v) for v in value)
+    if isinstance(value, str):
+        return 50 + len(value)
+    return 100
+
+
+class Reader:
+    """One committed state of the index, read through ``cache``."""
+
+    def __init__(self, whoosh_reader: Any, cache: Cache | None = None):
+        self.whoosh = whoosh_reader
+        self.cache = cache if cache is not None else Cache()
+        self.segments = codec.segments(whoosh_reader)
+        self.size = sum(segment.size for segment in self.segments)  # document numbers in use
+        self.count = int(whoosh_reader.doc_count())  # live documents
+        self._memo: dict[Hashable, Any] = {}  # per-document arrays of this reader
+        # What combines every segment is cached under this reader's token: a new reader drops it.
+        self.token = "reader:" + ",".join(f"{seg.id}-{seg.deletions}" for seg in self.segments)
+        self.cache.retain({segment.id for segment in self.segments} | {self.token})
+
+    def _per_segment(self, kind: str, key: Hashable, read: Callable[[codec.Segment], T]) -> list[T]:
+        return [self.cache.get((seg.id, kind, key), lambda seg=seg: read(seg)) for seg in self.segments]  # type: ignore[misc]
+
+    def _once(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A per-document array (a fixed few per reader)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def cached(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """A value computed from the whole of this reader (per term, per query), in the cache."""
+        return self.cache.get((self.token, *key), compute)
+
+    # -- per term -------------------------------------------------------------------------------
+
+    def postings(self, field: str, term: str) -> Postings:
+        """``term`` (spelled as indexed: ``đoàn``) in ``field``."""
+        return self.cached(("p", field, term), lambda: self._read_postings(field, term))
+
+    def _read_postings(self, field: str, term: str) -> Postings:
+        parts = self._per_segment("p", (field, term), lambda seg: codec.postings(seg.leaf, field, term))
+        docs = [d.astype(np.int64) + seg.offset for (d, _), seg in zip(parts, self.segments) if d.size]
+        if not docs:
+            return Postings(EMPTY, np.zeros(0, dtype=np.float32))
+        if len(docs) == 1:
+            return Postings(docs[0], next(f for d, f in parts if d.size))
+        return Postings(np.concatenate(docs), np.concatenate([f for d, f in parts if d.size]))
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        """Documents with ``term`` in ``field`` (deleted ones included, as BM25 statistics go)."""
+        return self.postings(field, term).size
+
+    def positions(self, field: str, term: str, among: np.ndarray | None = None) -> np.ndarray:
+        """Sorted keys ``doc << 32 | position`` of ``term`` in ``field``; only in ``among``
+        (sorted docnums) when given. Read whole (per segment) and kept: decoding Whoosh's
+        positions is slow, and a query needs a term's positions in many documents."""
+        keys = self.cached(("k", field, term), lambda: self._all_positions(field, term))
+        return keys if among is None else restrict(keys, among)
+
+    def sample_positions(self, field: str, term: str, docs: np.ndarray) -> np.ndarray:
+        """:meth:`positions` in a few sorted documents, read for them only (blocks holding
+        none of them are skipped) and not kept: for statistics over a sample."""
+        parts = []
+        for seg in self.segments:
+            local = docs[(docs >= seg.offset) & (docs < seg.offset + seg.size)] - seg.offset
+            if local.size:
+                parts.append(codec.positions(seg.leaf, field, term, local) + (seg.offset << 32))
+        return np.concatenate(parts) if parts else EMPTY
+
+    def _all_positions(self, field: str, term: str) -> np.ndarray:
+        parts = self._per_segment("k", (field, term), lambda seg: codec.positions(seg.leaf, field, term))
+        shifted = [keys + (seg.offset << 32) for keys, seg in zip(parts, self.segments) if keys.size]
+        return np.concatenate(shifted) if shifted else EMPTY
+
+    def vocabulary(self, field: str) -> list[str]:
+        """Every term of ``field``, sorted."""
+        def merged() -> list[str]:
+            parts = self._per_segment("t", field, lambda seg: codec.terms(seg.leaf, field))
+            return parts[0] if len(parts) == 1 else sorted(set().union(*parts))
+
+        return self.cached(("t", field), merged)
+
+    def spellings(self, field: str, folded: str) -> tuple[str, ...]:
+        """The terms of ``field`` that fold to ``folded``: ``cong`` -> công, cống, cộng …"""
+        def find() -> tuple[str, ...]:
+            terms = self.vocabulary(field)
+            found = (term for prefix in _prefixes(folded) for term in _starting_with(terms, prefix))
+            return tuple(term for term in found if fold_term(term) == folded)
+
+        return self.cached(("s", field, folded), find)
+
+    # -- per document ---------------------------------------------------------------------------
+
+    @property
+    def live(self) -> np.ndarray:
+        """True for the documents not deleted."""
+        def read() -> np.ndarray:
+            live = np.ones(self.size, dtype=bool)
+            for seg in self.segments:
+                live[codec.deleted(seg.leaf) + seg.offset] = False
+            return live
+
+        return self._once("live", read)
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Each document's length in ``field``, in terms."""
+        return self._once(("len", field), lambda: self._column("len", field, codec.field_lengths, np.float32))
+
+    def average_length(self, field: str) -> float:
+        return self._once(("avg", field), lambda: float(self.lengths(field)[self.live].mean()) if self.count else 1.0)
+
+    def dates(self) -> np.ndarray:
+        """Publication day of each document (``date.toordinal()``); 0 when unknown."""
+        return self._once("dates", lambda: self._column("day", s.DATE, codec.day_numbers, np.int64))
+
+    def years(self) -> np.ndarray:
+        """Year of publication of each document; 0 when unknown."""
+        def compute() -> np.ndarray:
+            days, where = np.unique(self.dates(), return_inverse=True)
+            years = np.array([dt.date.fromordinal(int(d)).year if d else 0 for d in days], dtype=np.int64)
+            return years[where.reshape(-1)]
+
+        return self._once("years", compute)
+
+    def sources(self) -> tuple[np.ndarray, list[str]]:
+        """Each document's source as a number (-1 when unknown), and the names of the numbers."""
+        def compute() -> tuple[np.ndarray, list[str]]:
+            names = self.vocabulary(s.SOURCE)
+            codes = np.full(self.size, -1, dtype=np.int64)
+            for code, name in enumerate(names):
+                codes[self.postings(s.SOURCE, name).docs] = code
+            return codes, names
+
+        return self._once("sources", compute)
+
+    def _column(self, kind: str, field: str, read: Callable[[Any, str], np.ndarray], dtype: Any) -> np.ndarray:
+        parts = self._per_segment(kind, field, lambda seg: read(seg.leaf, field))
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+    def stored(self, doc: int) -> dict[str, Any]:
+        """The stored fields of one document."""
+        with codec.reading():
+            return dict(self.whoosh.stored_fields(int(doc)))
+
+    def ids(self, docs: np.ndarray) -> list[str]:
+        """The ``id`` of each document."""
+        if docs.size == 0:
+            return []
+        with codec.reading():
+            column = self._once("ids", lambda: self.whoosh.column_reader(s.ID_FIELD))
+            return [column[int(d)] for d in docs]
+
+    def docnum(self, doc_id: str) -> int | None:
+        """The live document with this ``id``, if any."""
+        found = self.postings(s.ID_FIELD, doc_id).docs
+        found = found[self.live[found]]
+        return int(found[0]) if found.size else None
+
+
+def restrict(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """The keys (``doc << 32 | position``, sorted) of the given sorted documents."""
+    low = np.searchsorted(keys, docs << 32)
+    counts = np.searchsorted(keys, (docs + 1) << 32) - low
+    if not counts.any():
+        return EMPTY
+    shift = np.repeat(low - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    return keys[shift + np.arange(counts.sum())]
+
+
+def _prefixes(folded: str, most: int = 64) -> list[str]:
+    """The accented forms the first letters of ``folded`` can take (while there are few)."""
+    prefixes = [""]
+    for letter in folded:
+        forms = accented_forms(letter)
+        if len(prefixes) * len(forms) > most:
+            break
+        prefixes = [prefix + form for prefix in prefixes for form in forms]
+    return prefixes
+
+
+def _starting_with(terms: list[str], prefix: str) -> Iterator[str]:
+    """The terms of a sorted list that start with ``prefix``."""
+    at = bisect.bisect_left(terms, prefix)
+    while at < len(terms) and terms[at].startswith(prefix):
+        yield terms[at]
+        at += 1
