@@ -43,8 +43,9 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from metrics import Judgments, judged, ndcg, precision, recall, reciprocal_rank  # noqa: E402
 from run import CORPUS, ROOT, machine  # noqa: E402
+
+from metrics import Judgments, judged, ndcg, precision, recall, reciprocal_rank  # noqa: E402
 from systems import Documents, System, systems, terms  # noqa: E402
 
 RELEVANCE = Path(os.environ.get("VNSEARCH_RELEVANCE", ROOT.parent / "shared" / "relevance"))
@@ -368,7 +369,8 @@ def report(results: Results, loaded: dict[str, JudgedSet], timings: list[Timing]
         parts.append(f"## {set_name}\n\n{len(judged_set.judgments):,} queries over {docs:,} documents. "
                      + SET_NOTES[set_name] + "\n\n" + set_table(judged_set, results[set_name]))
         if judged_set.kinds:
-            parts.append("nDCG@10 by kind of topic (topics of each kind in brackets):\n\n" + kind_table(judged_set, results[set_name]))
+            parts.append("nDCG@10 by kind of topic (topics of each kind in brackets):\n\n"
+                         + kind_table(judged_set, results[set_name]))
     parts.append("## Reference figures\n\nWhat this benchmark should reproduce, beside what it measured.\n\n"
                  + references(results) + "\n\n" + REFERENCE_NOTES)
     parts.append("## Goals\n\n" + goals(results, loaded))
@@ -385,8 +387,10 @@ def main() -> None:
     all_systems = list(systems())
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, of {','.join(SETS)} (default: all)")
-    parser.add_argument("--systems", default=",".join(all_systems), help=f"comma-separated, of {','.join(all_systems)} (default: all)")
-    parser.add_argument("--cache", type=Path, default=CACHE, help=f"where indexes and segmented documents are kept (default {CACHE})")
+    parser.add_argument("--systems", default=",".join(all_systems),
+                        help=f"comma-separated, of {','.join(all_systems)} (default: all)")
+    parser.add_argument("--cache", type=Path, default=CACHE,
+                        help=f"where indexes and segmented documents are kept (default {CACHE})")
     parser.add_argument("--rebuild", action="store_true", help="make the cached indexes and segmented documents again")
     parser.add_argument("--out", type=Path, help="write the results here (Markdown); default: print them")
     parser.add_argument("--details", type=Path, help="write each query's top 10 and scores here (JSON)")
@@ -401,9 +405,9 @@ def main() -> None:
         raise SystemExit(f"judged sets not found: {RELEVANCE} (set VNSEARCH_RELEVANCE)")
     set_names = [s for s in SETS if s in set_names]
     system_names = [s for s in all_systems if s in system_names]
+    chosen_of = (("sets", set_names, SETS), ("systems", system_names, all_systems))
     partial_run = ", ".join(
-        f"{what} {', '.join(chosen)} only" for what, chosen, every in (("sets", set_names, SETS), ("systems", system_names, all_systems))
-        if len(chosen) < len(every)
+        f"{what} {', '.join(chosen)} only" for what, chosen, every in chosen_of if len(chosen) < len(every)
     ) or None
     command = "python bench/relevance.py " + " ".join(sys.argv[1:])
     started = time.time()
