@@ -81,12 +81,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> None:
     """Add files and folders to the index (default: seeds/).
 
-    Reads .txt (one scraped article per file), .jsonl, .jsonl.gz and .json. Changed
-    articles are updated in place; unchanged ones are skipped.
+    Reads .txt (one article per file, scraped or with a metadata header), .jsonl,
+    .jsonl.gz, .json, .html/.htm pages and .warc/.warc.gz web archives (these two need
+    pip install 'vnsearch[html]' and 'vnsearch[warc]'). Changed articles are updated in
+    place; unchanged ones are skipped.
 
     \b
     Example:
-      vnsearch index seeds/ ../archive/2021.jsonl.gz
+      vnsearch index seeds/ ../archive/2021.jsonl.gz ../crawl/news.warc.gz
     """
     engine = SearchEngine(index_path)
     with ProgressBar("Indexing") as bar:
@@ -274,15 +276,19 @@ def _print_report(report: IndexReport, engine: SearchEngine, as_json: bool) -> N
         data = {
             "added": report.added, "updated": report.updated, "unchanged": report.unchanged,
             "skipped": [{"item": s.item, "reason": s.reason} for s in report.skipped],
+            "repaired": [{"item": r.item, "repair": r.repair} for r in report.repaired],
             "documents": documents, "index": engine.path,
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for skipped in report.skipped:
         click.echo(f"skipped {skipped}", err=True)
+    for repaired in report.repaired:
+        click.echo(f"repaired {repaired}", err=True)
+    fixed = f", {len(report.repaired)} repaired" if report.repaired else ""
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{len(report.skipped)} skipped; {documents} documents in {engine.path}"
+        f"{len(report.skipped)} skipped{fixed}; {documents} documents in {engine.path}"
     )
 
 

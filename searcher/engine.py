@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from .documents import article_from_record
+from .sources import article_from_record
 from .indexer import Index, Progress, article_from_stored
 from .analysis import fold_term
 from .errors import IndexDamagedError
@@ -51,7 +51,7 @@ class SearchEngine:
     # -- writing ----------------------------------------------------------------------------
 
     def add_paths(self, paths: Sequence[str | os.PathLike[str]], *, progress: Progress | None = None) -> IndexReport:
-        """Index files and directories (.txt, .jsonl, .jsonl.gz, .json); unchanged articles are skipped."""
+        """Index files and directories (.txt, .jsonl, .jsonl.gz, .json, .html, .warc …); unchanged articles are skipped."""
         self._close_searcher()
         return self._index.add_paths(paths, progress)
 

@@ -33,9 +33,9 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.index import FileIndex
 
 from . import schema as s
-from .documents import Reading, read_paths
+from .sources import Reading, read_paths
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError
-from .models import Article, IndexInfo, IndexReport, Skipped
+from .models import Article, IndexInfo, IndexReport, Repaired, Skipped
 from .segment import Segmenter
 
 __all__ = ["Index", "fingerprint"]
@@ -202,7 +202,7 @@ class Index:
         present = [p for p in meta.sources if Path(p).exists()]
         reread: set[str] = set()
 
-        def fresh() -> Iterator[Article | Skipped]:
+        def fresh() -> Iterator[Article | Skipped | Repaired]:
             yield from (Skipped(p, "source no longer exists") for p in meta.sources if p not in present)
             for item in _reporting(read_paths(present), progress):
                 if isinstance(item, Article):
@@ -233,28 +233,33 @@ class Index:
 
 def fingerprint(article: Article) -> str:
     """A hash of everything stored about an article: equal means unchanged."""
-    parts = [article.title, article.text, str(article.date or ""), article.url or "", article.source or "", article.file or ""]
+    parts = [article.title, article.text, str(article.date or ""), article.url or "", article.source or "", article.file or "",
+             *(f"{key}={value}" for key, value in article.metadata)]
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _reporting(reading: Reading, progress: Progress | None) -> Iterator[Article | Skipped]:
+def _reporting(reading: Reading, progress: Progress | None) -> Iterator[Article | Skipped | Repaired]:
     for item in reading:
         yield item
         if progress:
             progress(reading.done_bytes, reading.total_bytes)
 
 
-def write_articles(ix: FileIndex, items: Iterable[Article | Skipped]) -> IndexReport:
+def write_articles(ix: FileIndex, items: Iterable[Article | Skipped | Repaired]) -> IndexReport:
     """Add new articles, replace changed ones (same id), skip unchanged ones; commit in batches."""
     known = _fingerprints(ix)
     seen: set[str] = set()
     unchanged = 0
     skipped: list[Skipped] = []
+    repaired: list[Repaired] = []
     batch: list[tuple[Article, str]] = []
     added = updated = 0
     for item in items:
         if isinstance(item, Skipped):
             skipped.append(item)
+            continue
+        if isinstance(item, Repaired):
+            repaired.append(item)
             continue
         if item.id in seen:
             skipped.append(Skipped(item.id, "duplicate id: an article with this id was already read in this run"))
@@ -272,7 +277,8 @@ def write_articles(ix: FileIndex, items: Iterable[Article | Skipped]) -> IndexRe
     if batch:
         updated += _commit(ix, batch, known)
         added += len(batch)
-    return IndexReport(added=added - updated, updated=updated, unchanged=unchanged, skipped=tuple(skipped))
+    return IndexReport(added=added - updated, updated=updated, unchanged=unchanged, skipped=tuple(skipped),
+                       repaired=tuple(repaired))
 
 
 def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, str]) -> int:
@@ -351,6 +357,8 @@ def _fields(article: Article, digest: str) -> dict[str, Any]:
     for name, value in ((s.URL, article.url), (s.FILE, article.file), (s.SOURCE, article.source)):
         if value:
             fields[name] = value
+    if article.metadata:
+        fields[s.METADATA] = article.metadata
     return fields
 
 
@@ -360,7 +368,7 @@ def article_from_stored(stored: dict[str, Any]) -> Article:
     return Article(
         id=stored[s.ID_FIELD], title=stored.get(s.TITLE, ""), text=stored.get(s.BODY, ""),
         date=date.date() if date else None, url=stored.get(s.URL), source=stored.get(s.SOURCE),
-        file=stored.get(s.FILE),
+        file=stored.get(s.FILE), metadata=tuple(map(tuple, stored.get(s.METADATA, ()))),
     )
 
 

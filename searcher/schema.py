@@ -14,7 +14,7 @@ from .segment import Segmenter
 
 __all__ = ["ANALYZER_VERSION", "SCHEMA_VERSION", "build_schema"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ANALYZER_VERSION = 4
 
 ID_FIELD = "id"
@@ -24,6 +24,7 @@ DATE = "date"
 URL = "url"
 FILE = "file"
 SOURCE = "source"
+METADATA = "metadata"  # what else the source said: (key, value) pairs
 FINGERPRINT = "fingerprint"  # hash of the stored fields: unchanged articles are skipped
 
 ANALYZED = (TITLE, BODY)
@@ -41,6 +42,7 @@ def build_schema(segmenter: Segmenter | None = None) -> Schema:
             URL: STORED(),
             FILE: STORED(),
             SOURCE: ID(stored=True),
+            METADATA: STORED(),
             FINGERPRINT: ID(sortable=True),
         }
     )

@@ -8,14 +8,15 @@ import pytest
 from click.testing import CliRunner
 
 from searcher import SearchEngine, Skipped
-from searcher import documents
+from searcher import sources
+from searcher.sources import text
 from searcher.cli import main
 
 ARTICLE = "Bão số 3 đổ bộ vào Quảng Ninh\nGió giật mạnh ở Hạ Long, nhiều cây đổ.\n"
 
 
 def read(path: Path) -> list:  # type: ignore[type-arg]
-    return list(documents.read_paths([path]))
+    return list(sources.read_paths([path]))
 
 
 def test_empty_and_blank_files(tmp_path: Path) -> None:
@@ -39,7 +40,7 @@ def test_binary_file_named_txt(tmp_path: Path) -> None:
 
 
 def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(documents, "MAX_TEXT_FILE", 2 * 2**20)
+    monkeypatch.setattr(text, "MAX_TEXT_FILE", 2 * 2**20)
     (tmp_path / "dump.txt").write_text(ARTICLE * 60_000)
     (tmp_path / "ok.txt").write_text(ARTICLE)
     items = read(tmp_path)

@@ -43,7 +43,7 @@ def tcvn3(text: str) -> bytes:
     ],
 )
 def test_every_encoding_gives_the_same_text(data: bytes, encoding: str) -> None:
-    assert decode(data) == (TEXT, encoding)
+    assert decode(data)[:2] == (TEXT, encoding)
 
 
 def test_windows_1258_really_uses_combining_tone_marks() -> None:
@@ -52,8 +52,8 @@ def test_windows_1258_really_uses_combining_tone_marks() -> None:
 
 def test_tcvn3_is_converted() -> None:
     text = "liên đoàn lao động tỉnh tổ chức hội nghị tổng kết phong trào thi đua năm 2021."
-    assert decode(tcvn3(text)) == (text, "tcvn3")
-    assert decode(b"B\xb6o Th\xbeng, M\xad\xeang Kh\xad\xacng") == ("Bảo Thắng, Mường Khương", "tcvn3")
+    assert decode(tcvn3(text))[:2] == (text, "tcvn3")
+    assert decode(b"B\xb6o Th\xbeng, M\xad\xeang Kh\xad\xacng")[:2] == ("Bảo Thắng, Mường Khương", "tcvn3")
 
 
 def test_vni_is_recognised_and_refused() -> None:
@@ -63,7 +63,7 @@ def test_vni_is_recognised_and_refused() -> None:
 
 
 def test_other_8_bit_text_is_still_read() -> None:
-    assert decode("Café crème à Paris, très été.".encode("cp1252")) == ("Café crème à Paris, très été.", "windows-1258")
+    assert decode("Café crème à Paris, très été.".encode("cp1252"))[:2] == ("Café crème à Paris, très été.", "windows-1258")
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS
-from searcher.documents import find_date, parse_page, read_paths
+from searcher.sources import read_paths
+from searcher.sources.dates import find_date
+from searcher.sources.text import parse_page
 from searcher.errors import SourceError
 from searcher.models import Article, Skipped
 
