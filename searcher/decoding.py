@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from typing import NamedTuple
 
 from .normalize import is_syllable, nfc
@@ -74,8 +75,6 @@ _TCVN3 = _table(
     'ÚỤỪỬỮỨỰỲỶỸÝỴÀẢÃÁẠẶẬÈẺẼÉẸỆÌỈĨÍỊÒỎÕÓỌỘỜỞỠỚỢÙỦŨĂÂÊÔƠƯĐăâêôơưđẶ̀̀̉̃́àảãáạẲằẳẵắẴẮẦẨẪẤỀặầẩẫấậèỂẻẽéẹềểễếệìỉỄẾỒĩíịòỔỏõóọồổỗốộờởỡớợùỖủũúụừửữứựỳỷỹỵỐ',
 )
 
-# VNI writes a vowel and then a byte for its marks: "aø" is "à", "oâ" is "ô", "ñ" is "đ".
-_VNI_MARKS = re.compile(r"[aAeEiIoOuUyY][øùûõïâêàáåãäèéúüëØÙÛÕÏÂÊÀÁÅÃÄÈÉÚÜË]")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -119,17 +118,47 @@ def _legacy(data: bytes) -> Decoded:
         Decoded(_by_table(data, _TCVN3), "tcvn3"),
         Decoded(_by_table(data, _VISCII), "viscii"),
     ]
-    best = max(candidates, key=lambda c: _vietnamese(c.text))
-    score = _vietnamese(best.text)
-    vni = len(_VNI_MARKS.findall(data.decode("cp1252", errors="replace")))
-    if vni >= 2 and vni > score:
+    scored = sorted(((_vietnamese(c.text), c) for c in candidates), key=lambda sc: -sc[0])
+    score, best = scored[0]
+    like, marks = _vni_marks(data)
+    if like >= 2 and like >= 0.6 * marks:
         raise DecodingError("text in the VNI encoding (VNI-Times fonts): convert it to Unicode first")
-    if score <= 0 and _SYMBOL_IN_WORD.search(best.text):
+    if score <= 0 and (_SYMBOL_IN_WORD.search(best.text) or like >= 2):
         raise DecodingError(
             "not readable as Vietnamese in any encoding vnsearch knows (UTF-8, Windows-1258, TCVN3, VISCII): "
             "convert it to Unicode first"
         )
+    tied = [c.encoding for sc, c in scored[1:] if sc == score and c.text != best.text]
+    if tied and score > 0:  # a sentence or two can read as Vietnamese in two tables, one of them garbage
+        names = " or ".join(_NAMES[e] for e in [best.encoding, *tied])
+        raise DecodingError(f"too little text to tell its encoding ({names}): convert it to Unicode first")
     return best
+
+
+_NAMES = {"windows-1258": "Windows-1258", "tcvn3": "TCVN3", "viscii": "VISCII"}
+# VNI writes a vowel, then a byte for its shape and tone: "aø" is "à", "oâ" is "ô", "ôù" is
+# "ớ"; "ñ" is "đ". In the other tables those bytes are letters of their own.
+_VNI_AFTER_VOWEL = frozenset(b"\xf8\xf9\xfb\xf5\xef\xe2\xea\xe0\xe1\xe5\xe3\xe4\xe8\xe9\xfa\xfc\xeb"
+                             b"\xd8\xd9\xdb\xd5\xcf\xc2\xca\xc0\xc1\xc5\xc3\xc4\xc8\xc9\xda\xdc\xcb")
+_VNI_TONES = frozenset(b"\xf8\xf9\xfb\xf5\xef\xd8\xd9\xdb\xd5\xcf")
+_VNI_HORNS = frozenset(b"\xf4\xf6\xd4\xd6")  # ơ ư in VNI, ô ö elsewhere: they tell nothing
+_ASCII_VOWELS = frozenset(b"aeiouyAEIOUY")
+
+
+def _vni_marks(data: bytes) -> tuple[int, int]:
+    """(bytes that read as VNI marks where they are, bytes above 0x7F that could tell)."""
+    like = total = 0
+    previous = 0
+    for byte in data[:20000]:
+        if byte >= 0x80 and byte not in _VNI_HORNS:
+            total += 1
+            like += (
+                byte in (0xF1, 0xD1)
+                or (previous in _ASCII_VOWELS and byte in _VNI_AFTER_VOWEL)
+                or (previous in _VNI_HORNS and byte in _VNI_TONES)
+            )
+        previous = byte
+    return like, total
 
 
 def _by_table(data: bytes, table: list[str]) -> str:
@@ -174,5 +203,32 @@ def _vietnamese(text: str) -> int:
     score = 0
     for word in _WORD.findall(text[:20000]):
         if not word.isascii():
-            score += 1 if is_syllable(word) else -2
+            score += 1 if _plausible(word) else -2
     return score
+
+
+_TONES = {"\u0300": "huyền", "\u0301": "sắc", "\u0303": "ngã", "\u0309": "hỏi", "\u0323": "nặng"}
+# The vowel groups a syllable can have, without tone marks ("uyê" in "khuyến").
+_NUCLEI = frozenset(
+    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ uy ưa ưi ưu ươ yê "
+    "iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu".split()  # noqa: SIM905 (a list to read, not to edit)
+)
+_VOWEL_RUN = re.compile("[aăâeêioôơuưy]+")
+
+
+def _plausible(word: str) -> bool:
+    """A Vietnamese syllable, as a wrong 8-bit table seldom makes one: one case pattern
+    (``Nội``, ``NỘI``, not ``vỔng``), a vowel group that exists, and after ``p t c ch``
+    only the sắc or nặng tone."""
+    if not (word.islower() or word.isupper() or word.istitle()) or not is_syllable(word):
+        return False
+    lower = word.lower()
+    tones = [_TONES[c] for c in unicodedata.normalize("NFD", lower) if c in _TONES]
+    bare = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", lower) if c not in _TONES))
+    if bare.startswith(("qu", "gi")) and len(bare) > 2 and bare[2] in "aăâeêioôơuưy":
+        bare = bare[2:] if bare[0] == "q" else bare[1:]  # "qu", "gi" are onsets: quý, giữa
+    vowels = _VOWEL_RUN.search(bare)
+    if vowels is None or vowels.group() not in _NUCLEI:
+        return False
+    coda = bare[vowels.end() :]
+    return not (coda in ("p", "t", "c", "ch") and tones and tones[0] not in ("sắc", "nặng"))
