@@ -368,6 +368,7 @@ def _hit(stored: dict, score: float, words: Sequence[Word]) -> Hit:  # type: ign
         url=stored.get(s.URL),
         file=stored.get(s.FILE),
         source=stored.get(s.SOURCE),
+        metadata=tuple(map(tuple, stored.get(s.METADATA, ()))),
     )
 
 

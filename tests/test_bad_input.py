@@ -153,3 +153,29 @@ def test_encodings_in_one_folder_index_the_same(tmp_path: Path, segmenter) -> No
     hits = engine.search("hội nghị công đoàn").hits
     assert sorted(h.id for h in hits) == ["bom.txt", "utf16.txt", "utf8.txt"]
     assert {h.title for h in hits} == {"Công đoàn tổ chức hội nghị"}
+
+
+def test_index_summary_names_what_was_repaired_and_what_refused(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    good = "Bão số 3 đổ bộ vào Quảng Ninh\nGió giật mạnh ở Hạ Long, nhiều cây đổ, người dân được sơ tán.\n"
+    (tmp_path / "src" / "cut.txt").write_bytes(good.encode().replace("đổ bộ".encode(), "đổ bộ".encode()[:-1], 1))
+    import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252": Windows-1252 as Windows decodes it)
+
+    (tmp_path / "src" / "twice.txt").write_text(good.encode().decode("sloppy-windows-1252"), encoding="utf-8")
+    (tmp_path / "src" / "vni.txt").write_bytes("Baõo soá 3 ñoå boä vaøo Quaûng Ninh".encode("cp1252"))
+    result = CliRunner().invoke(main, ["index", str(tmp_path / "src"), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "skipped vni.txt: text in the VNI encoding (VNI-Times fonts): convert it to Unicode first",
+        "repaired cut.txt: not valid UTF-8 in 1 place: read as UTF-8, with \ufffd for the bad bytes",
+        "repaired twice.txt: UTF-8 encoded twice (Táº¡i for Tại): repaired",
+    ]
+    assert result.stdout == f"2 added, 0 updated, 0 unchanged, 1 skipped, 2 repaired; 2 documents in {tmp_path / 'ix'}\n"
+    report = json.loads(CliRunner().invoke(
+        main, ["index", str(tmp_path / "src"), "--index", str(tmp_path / "ix2"), "--json"]).stdout)
+    assert report["repaired"] == [
+        {"item": "cut.txt", "repair": "not valid UTF-8 in 1 place: read as UTF-8, with \ufffd for the bad bytes"},
+        {"item": "twice.txt", "repair": "UTF-8 encoded twice (Táº¡i for Tại): repaired"},
+    ]
+    titles = {SearchEngine(tmp_path / "ix").document(i).title for i in ("cut.txt", "twice.txt")}
+    assert titles == {"Bão số 3 đổ b\ufffd vào Quảng Ninh", "Bão số 3 đổ bộ vào Quảng Ninh"}

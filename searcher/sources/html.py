@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from ..decoding import repair_mojibake
 from ..models import Article, Repaired, Skipped
 from ..normalize import nfc
-from .dates import dateline, parse_date
+from .dates import dateline, is_date_line, parse_date
 from .text import clean_line, drop_chrome
 
 __all__ = ["MAX_HTML_FILE", "NEEDS_EXTRA", "Extracted", "extract", "read_html"]
@@ -80,15 +80,22 @@ def extract(data: bytes | str, url: str | None = None) -> Extracted:
     tree = trafilatura.load_html(data)
     if tree is None:
         raise ValueError("not an HTML page")
-    doc = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, favor_recall=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    doc = None
+    # Tables are layout in old portals (a menu in one cell, the article in the next): read
+    # without them first, with them when that finds nothing.
+    for tables in (False, True):
+        doc = trafilatura.bare_extraction(
+            tree, url=url, with_metadata=True, include_comments=False, include_tables=tables,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+        if doc is not None and (doc.text or "").strip():
+            break
     if doc is None or not (doc.text or "").strip():
         raise ValueError("no article text found in the page")
-    text, repaired = _text(doc.text)
     title = _headline(tree, doc.title or "", doc.sitename or "", doc.url or url or "")
-    title = clean_line(nfc(repair_mojibake(title))) or text.split("\n", 1)[0][:160]
+    title = clean_line(nfc(repair_mojibake(title)))
+    text, repaired = _text(_with_lead(tree, doc.text, doc.description or ""), title)
+    title = title or text.split("\n", 1)[0][:160]
     metadata = []
     if doc.author:
         metadata.append(("author", clean_line(doc.author)))
@@ -100,12 +107,26 @@ def extract(data: bytes | str, url: str | None = None) -> Extracted:
     )
 
 
-def _text(raw: str) -> tuple[str, str | None]:
+def _text(raw: str, title: str) -> tuple[str, str | None]:
+    """The body without the headline and datelines repeated at its top."""
     fixed = repair_mojibake(raw)
-    text = drop_chrome(nfc(fixed))
+    lines = drop_chrome(nfc(fixed)).split("\n")
+    while lines and (lines[0] == title or is_date_line(lines[0])):
+        lines.pop(0)
+    text = "\n".join(lines).strip()
     if not text:
         raise ValueError("no article text found in the page")
     return text, ("UTF-8 encoded twice (Táº¡i for Tại): repaired" if fixed != raw else None)
+
+
+def _with_lead(tree: Any, text: str, description: str) -> str:
+    """The lead (sapo) first when the page shows it outside the body trafilatura found, as
+    many news sites do: the page's description when it is also a paragraph of the page."""
+    lead = clean_line(description)
+    if len(lead.split()) < 8 or lead in clean_line(text):
+        return text
+    shown = any(clean_line(node.text_content()) == lead for node in tree.xpath("//body//*[self::p or self::h2 or self::div]"))
+    return f"{lead}\n{text}" if shown else text
 
 
 # -- title -------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def read_warc(raw: BinaryIO, file: Path, name: str, folder: str) -> Iterator[tup
         offset, inside = start, False
         try:
             for record in records:
-                offset, inside = records.get_record_offset(), True
+                offset, inside = records.offset, True  # (get_record_offset() would read the record)
                 yield from _record(record, file, name, folder, others)
                 inside = False
             start = None
