@@ -27,12 +27,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.index import FileIndex
 
 from . import schema as s
+from .duplicates import Grouping, signature
 from .sources import Reading, read_paths
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError
 from .models import Article, IndexInfo, IndexReport, Repaired, Skipped
@@ -248,11 +250,12 @@ def _reporting(reading: Reading, progress: Progress | None) -> Iterator[Article 
 def write_articles(ix: FileIndex, items: Iterable[Article | Skipped | Repaired]) -> IndexReport:
     """Add new articles, replace changed ones (same id), skip unchanged ones; commit in batches."""
     known = _fingerprints(ix)
+    grouping = _grouping(ix)
     seen: set[str] = set()
     unchanged = 0
     skipped: list[Skipped] = []
     repaired: list[Repaired] = []
-    batch: list[tuple[Article, str]] = []
+    batch: list[tuple[Article, str, dict[str, Any]]] = []
     added = updated = 0
     for item in items:
         if isinstance(item, Skipped):
@@ -269,7 +272,8 @@ def write_articles(ix: FileIndex, items: Iterable[Article | Skipped | Repaired])
         if known.get(item.id) == digest:
             unchanged += 1
             continue
-        batch.append((item, digest))
+        sig = signature(item.text)  # near-duplicates: found now, collapsed at search time
+        batch.append((item, digest, {s.SIGNATURE: sig.tobytes(), s.GROUP: grouping.add(item.id, sig)}))
         if len(batch) >= BATCH_SIZE:
             updated += _commit(ix, batch, known)
             added += len(batch)
@@ -281,7 +285,7 @@ def write_articles(ix: FileIndex, items: Iterable[Article | Skipped | Repaired])
                        repaired=tuple(repaired))
 
 
-def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, str]) -> int:
+def _commit(ix: FileIndex, batch: list[tuple[Article, str, dict[str, Any]]], known: dict[str, str]) -> int:
     """Write one batch and commit it; returns how many replaced an earlier version.
 
     A large batch is analyzed and written by one process per core (Whoosh's MpWriter, each
@@ -297,12 +301,12 @@ def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, st
         writer = ix.writer(**options)
     updated = 0
     try:
-        for article, digest in batch:
+        for article, digest, extra in batch:
             if article.id in known:
-                writer.update_document(**_fields(article, digest))
+                writer.update_document(**_fields(article, digest), **extra)
                 updated += 1
             else:
-                writer.add_document(**_fields(article, digest))
+                writer.add_document(**_fields(article, digest), **extra)
         writer.commit(mergetype=_merge_when_many)
     except BaseException:
         writer.cancel()
@@ -379,6 +383,19 @@ def _fingerprints(ix: FileIndex) -> dict[str, str]:
         ids = reader.column_reader(s.ID_FIELD)
         prints = reader.column_reader(s.FINGERPRINT)
         return {_text(ids[n]): _text(prints[n]) for n in reader.all_doc_ids()}
+
+
+def _grouping(ix: FileIndex) -> Grouping:
+    """The near-duplicate groups of the articles already indexed."""
+    grouping = Grouping()
+    with ix.reader() as reader:
+        if reader.doc_count() == 0 or not reader.has_column(s.SIGNATURE):
+            return grouping
+        signatures = reader.column_reader(s.SIGNATURE)
+        groups = reader.column_reader(s.GROUP)
+        for n in reader.all_doc_ids():
+            grouping.add("", np.frombuffer(signatures[n], dtype=np.uint32), int(groups[n]))
+    return grouping
 
 
 def _text(value: Any) -> str:
