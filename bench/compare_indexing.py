@@ -30,11 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def index_once(code: Path, subset: Path, out: Path) -> float:
     """Seconds one child process takes to index ``subset`` with the ``searcher`` in ``code``."""
     env = dict(os.environ, PYTHONPATH=str(code), PYTHONDONTWRITEBYTECODE="1")
+    # Run from the subset's folder: a child started in a checkout would import that one.
     check = subprocess.run([sys.executable, "-c", "import searcher; print(searcher.__file__)"],
-                           env=env, capture_output=True, text=True, check=True)
+                           env=env, capture_output=True, text=True, check=True, cwd=subset.parent)
     assert check.stdout.strip().startswith(str(code)), check.stdout
     result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "_index", "vnsearch", str(subset), str(out)],
-                            env=env, capture_output=True, text=True, check=True)
+                            env=env, capture_output=True, text=True, check=True, cwd=subset.parent)
     return float(json.loads(result.stdout.strip().splitlines()[-1])["seconds"])
 
 

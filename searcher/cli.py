@@ -110,9 +110,11 @@ def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> Non
 @click.option("--source", help="Only articles from this source (a site, or the folder of a .txt file).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best matches first, or newest first.")
+@click.option("--all", "show_all", is_flag=True,
+              help="List near-duplicates (the same story from several sites) each as a hit of its own.")
 def search(
     index_path: str, as_json: bool, words: tuple[str, ...], limit: int, page: int, since: dt.datetime | None,
-    until: dt.datetime | None, year: int | None, source: str | None, sort: str,
+    until: dt.datetime | None, year: int | None, source: str | None, sort: str, show_all: bool,
 ) -> None:
     """Search the index. Diacritics are optional: "cong doan" finds "công đoàn".
 
@@ -128,7 +130,7 @@ def search(
     results = engine.search(
         " ".join(words), limit=limit, offset=(page - 1) * limit,
         since=since.date() if since else None, until=until.date() if until else None,
-        year=year, source=source, sort=sort, suggest=True,
+        year=year, source=source, sort=sort, suggest=True, collapse=not show_all,
     )
     if as_json:
         click.echo(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
@@ -313,6 +315,9 @@ def _print_hit(rank: int, hit: Hit) -> None:
     meta = " · ".join(x for x in (hit.date.isoformat() if hit.date else "no date", hit.id) if x)
     click.echo("    " + click.style(meta, dim=True))
     click.echo("    " + hit.snippet.mark(BOLD, NOT_BOLD))  # click drops styles off a terminal
+    if hit.similar:
+        more = f", and {len(hit.similar) - 3} more" if len(hit.similar) > 3 else ""
+        click.echo("    " + click.style(f"and {len(hit.similar)} similar: {', '.join(hit.similar[:3])}{more} (--all lists them)", dim=True))
 
 
 def _info_json(details: IndexInfo) -> dict[str, Any]:

@@ -10,7 +10,8 @@ only when a band is equal) and stored with each article as a number, its ``group
 At search time :func:`collapse` keeps the best-ranked article of each group and lists the
 others as its ``similar`` ones.
 
-    >>> text = "Bão số 3 đổ bộ vào Quảng Ninh, gió giật mạnh, nhiều cây đổ, người dân được sơ tán khỏi vùng ven biển."
+    >>> text = ("Bão số 3 đổ bộ vào Quảng Ninh, gió giật mạnh, nhiều cây đổ, người dân được sơ tán khỏi vùng "
+    ...         "ven biển. Chính quyền các địa phương đã cấm tàu thuyền ra khơi và chuẩn bị lực lượng cứu hộ.")
     >>> grouping = Grouping()
     >>> grouping.add("a", signature(text)) == grouping.add("b", signature(text + " Theo VnExpress."))
     True

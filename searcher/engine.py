@@ -95,13 +95,16 @@ class SearchEngine:
         source: str | None = None,
         sort: str = "relevance",
         suggest: bool = False,
+        collapse: bool = True,
     ) -> SearchResults:
         """Ranked results for any text a user types; see :mod:`searcher.query` for the syntax.
 
         ``year`` and ``source`` keep only matches with that value (see ``results.facets``);
         ``sort="date"`` puts the newest first. With ``suggest``, ``results.suggestion`` is the
         query with diacritics when it was typed without (see :meth:`suggest`; it costs a few
-        more milliseconds).
+        more milliseconds). With ``collapse`` (the default) near-duplicates (the same story
+        from several sites) are one hit, the others in its ``similar``, and ``total`` counts
+        such groups.
 
         Never fails because of what was typed; :class:`ValueError` for an unknown ``sort``;
         :class:`IndexDamagedError` if the index's files cannot be read.
@@ -111,7 +114,7 @@ class SearchEngine:
         results = self._reading(
             lambda view: search(
                 view, text, limit=max(limit, 0), offset=max(offset, 0), since=since, until=until,
-                year=year, source=source, sort=sort,
+                year=year, source=source, sort=sort, collapse=collapse,
             )
         )
         return replace(results, suggestion=self.suggest(text)) if suggest else results

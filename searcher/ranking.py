@@ -22,7 +22,7 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ from whoosh.reading import IndexReader
 
 from . import schema as s
 from .analysis import WORD_GAP, fold_term
+from . import duplicates
 from .normalize import accented_forms
 from .models import Facet, Facets, Hit, SearchResults
 from .query import Clause, ParsedQuery, Word, parse, snippet
@@ -337,24 +338,47 @@ def search(
     year: int | None = None,
     source: str | None = None,
     sort: str = "relevance",
+    collapse: bool = True,
 ) -> SearchResults:
-    """One page of ranked hits for whatever the user typed, with the matches' facets."""
+    """One page of ranked hits for whatever the user typed, with the matches' facets;
+    near-duplicates ``collapse``d into the best-ranked of each group."""
     started = time.perf_counter()
     parsed = parse(text)
     if not parsed.groups and not parsed.excluded:
         return SearchResults(query=text, total=0, took_ms=_ms(started), offset=offset, limit=limit)
     allowed = view.allowed(since=since, until=until, year=year, source=source)
-    ranking = rank(view, parsed, window=max(offset + limit, RESCORE_WINDOW), allowed=allowed, by_date=sort == "date")
+    window = max(offset + limit, RESCORE_WINDOW)
+    while True:
+        ranking = rank(view, parsed, window=window, allowed=allowed, by_date=sort == "date")
+        groups = _groups(view) if collapse else np.arange(view.size, dtype=np.uint64)
+        kept = duplicates.collapse(ranking.docs.tolist(), groups[ranking.docs].tolist())  # near-duplicates: one hit each
+        if len(kept) >= offset + limit or ranking.docs.size >= ranking.matches.size:
+            break
+        window *= 4
     view.queries += 1
-    page = slice(offset, offset + limit)
+    scores = dict(zip(ranking.docs.tolist(), ranking.scores.tolist()))
     hits = tuple(
-        _hit(view.reader.stored_fields(int(doc)), float(score), parsed.words)
-        for doc, score in zip(ranking.docs[page], ranking.scores[page])
+        replace(_hit(view.reader.stored_fields(doc), scores[doc], parsed.words), similar=tuple(view.ids(np.array(others))))
+        for doc, others in kept[offset : offset + limit]
     )
     return SearchResults(
-        query=text, total=ranking.matches.size, took_ms=_ms(started), hits=hits, offset=offset, limit=limit,
-        partial=ranking.partial, facets=view.facets(ranking.matches),
+        query=text, total=np.unique(groups[ranking.matches]).size if collapse else ranking.matches.size,
+        took_ms=_ms(started), hits=hits, offset=offset,
+        limit=limit, partial=ranking.partial, facets=view.facets(ranking.matches),
     )
+
+
+def _groups(view: IndexView) -> np.ndarray:
+    """Each document's near-duplicate group key (see :mod:`.duplicates`)."""
+    def read() -> np.ndarray:
+        keys = np.arange(view.size, dtype=np.uint64) | np.uint64(1 << 63)  # none: a group of its own
+        for leaf, offset in view.leaves:
+            if leaf.has_column(s.GROUP):
+                raw = np.fromiter(leaf.column_reader(s.GROUP, translate=False), dtype=np.uint64)
+                keys[offset : offset + raw.size] = np.where(raw > 0, raw, keys[offset : offset + raw.size])
+        return keys
+
+    return view.cached(("g", s.GROUP, ""), read, len)  # type: ignore[return-value]
 
 
 def _hit(stored: dict, score: float, words: Sequence[Word]) -> Hit:  # type: ignore[type-arg]
