@@ -183,8 +183,8 @@ def _repaired(decoded: Decoded) -> Decoded:
 def repair_mojibake(text: str) -> str:
     """``text`` with double-encoded UTF-8 undone when that gives more Vietnamese; else as it is.
 
-    >>> repair_mojibake("GiÃ¡ vÃ ng tÄƒng")
-    'Giá vàng tăng'
+    >>> repair_mojibake("GiÃ¡ xÄƒng tÄƒng máº¡nh")
+    'Giá xăng tăng mạnh'
     """
     if not _MOJIBAKE.search(text):
         return text
