@@ -179,3 +179,14 @@ def test_index_summary_names_what_was_repaired_and_what_refused(tmp_path: Path) 
     ]
     titles = {SearchEngine(tmp_path / "ix").document(i).title for i in ("cut.txt", "twice.txt")}
     assert titles == {"Bão số 3 đổ b\ufffd vào Quảng Ninh", "Bão số 3 đổ bộ vào Quảng Ninh"}
+
+
+def test_double_encoded_json_record_is_repaired(tmp_path: Path) -> None:
+    import ftfy.bad_codecs  # noqa: F401
+
+    record = {"id": "x", "title": "Giá xăng tăng mạnh", "text": "Giá xăng tăng mạnh từ chiều nay, người dân lo lắng."}
+    broken = {k: v.encode().decode("sloppy-windows-1252") for k, v in record.items()}
+    (tmp_path / "feed.jsonl").write_text(json.dumps(broken, ensure_ascii=False) + "\n", encoding="utf-8")
+    items = read(tmp_path)
+    assert str(items[0]) == "feed.jsonl:1: UTF-8 encoded twice (Táº¡i for Tại): repaired"
+    assert (items[1].title, items[1].text) == (record["title"], record["text"])

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from ..models import Article, Skipped
+from ..decoding import repair_mojibake
+from ..models import Article, Repaired, Skipped
 from ..normalize import nfc
 from .dates import is_date_line, parse_date
 from .text import clean_line, drop_chrome, title_from_lead
@@ -31,7 +32,7 @@ META_KEYS = ("author", "category")  # metadata vnsearch knows the meaning of
 _FIELDS = {"id", "title", "url", "source", *TEXT_KEYS, *DATE_KEYS}
 
 
-def read_jsonl(raw: IO[bytes], file: Path, name: str, folder: str) -> Iterator[tuple[str, Article | Skipped]]:
+def read_jsonl(raw: IO[bytes], file: Path, name: str, folder: str) -> Iterator[tuple[str, Article | Skipped | Repaired]]:
     for number, line in enumerate(raw, 1):
         if not line.strip():
             continue
@@ -41,15 +42,15 @@ def read_jsonl(raw: IO[bytes], file: Path, name: str, folder: str) -> Iterator[t
         except (UnicodeDecodeError, ValueError) as error:
             yield where, Skipped(where, f"not valid JSON ({_json_error(error)})")
             continue
-        yield where, _record(record, where, file, folder)
+        yield from _record(record, where, file, folder)
 
 
-def read_jsonl_gz(raw: IO[bytes], file: Path, name: str, folder: str) -> Iterator[tuple[str, Article | Skipped]]:
+def read_jsonl_gz(raw: IO[bytes], file: Path, name: str, folder: str) -> Iterator[tuple[str, Article | Skipped | Repaired]]:
     with gzip.GzipFile(fileobj=raw) as lines:
         yield from read_jsonl(lines, file, name, folder)
 
 
-def read_json(raw: IO[bytes], file: Path, name: str, folder: str) -> Iterator[tuple[str, Article | Skipped]]:
+def read_json(raw: IO[bytes], file: Path, name: str, folder: str) -> Iterator[tuple[str, Article | Skipped | Repaired]]:
     size = file.stat().st_size
     if size > MAX_JSON_FILE:
         reason = f"larger than the {MAX_JSON_FILE // 2**20} MB limit for a .json file ({size / 2**20:.0f} MB)"
@@ -63,7 +64,7 @@ def read_json(raw: IO[bytes], file: Path, name: str, folder: str) -> Iterator[tu
     records = data if isinstance(data, list) else [data]
     for number, record in enumerate(records, 1):
         where = f"{name}:{number}" if isinstance(data, list) else name
-        yield where, _record(record, where, file, folder)
+        yield from _record(record, where, file, folder)
 
 
 def _json_error(error: Exception) -> str:
@@ -72,14 +73,20 @@ def _json_error(error: Exception) -> str:
     return "not UTF-8" if isinstance(error, UnicodeDecodeError) else str(error)
 
 
-def _record(record: Any, where: str, file: Path, folder: str) -> Article | Skipped:
+def _record(record: Any, where: str, file: Path, folder: str) -> Iterator[tuple[str, Article | Skipped | Repaired]]:
     if not isinstance(record, dict):
-        return Skipped(where, f"not a JSON object ({type(record).__name__})")
+        yield where, Skipped(where, f"not a JSON object ({type(record).__name__})")
+        return
+    repaired = {k: repair_mojibake(v) for k in ("title", *TEXT_KEYS) if isinstance(v := record.get(k), str)}
+    if any(record[k] != v for k, v in repaired.items()):
+        record = {**record, **repaired}
+        yield where, Repaired(where, "UTF-8 encoded twice (Táº¡i for Tại): repaired")
     try:
         article = article_from_record(record, default_id=where)
     except ValueError as error:
-        return Skipped(where, str(error))
-    return replace(article, source=article.source or folder, file=str(file.resolve()))
+        yield where, Skipped(where, str(error))
+        return
+    yield where, replace(article, source=article.source or folder, file=str(file.resolve()))
 
 
 def article_from_record(record: Mapping[str, Any], default_id: str | None = None) -> Article:
