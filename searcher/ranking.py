@@ -362,10 +362,20 @@ def search(
         for doc, others in kept[offset : offset + limit]
     )
     return SearchResults(
-        query=text, total=np.unique(groups[ranking.matches]).size if collapse else ranking.matches.size,
+        query=text, total=_count_groups(view, ranking.matches) if collapse else ranking.matches.size,
         took_ms=_ms(started), hits=hits, offset=offset,
         limit=limit, partial=ranking.partial, facets=view.facets(ranking.matches),
     )
+
+
+def _count_groups(view: IndexView, docs: np.ndarray) -> int:
+    """How many near-duplicate groups ``docs`` belong to; most articles are alone in theirs."""
+    def shared() -> np.ndarray:
+        _, where, counts = np.unique(_groups(view), return_inverse=True, return_counts=True)
+        return counts[where] > 1
+
+    in_shared = docs[view.cached(("g", "shared", ""), shared, len)[docs]]  # type: ignore[index]
+    return int(docs.size - in_shared.size + np.unique(_groups(view)[in_shared]).size)
 
 
 def _groups(view: IndexView) -> np.ndarray:
