@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import load_subset  # noqa: E402
+from run import load_subset
 
 ROOT = Path(__file__).resolve().parent.parent
 
