@@ -81,12 +81,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> None:
     """Add files and folders to the index (default: seeds/).
 
-    Reads .txt (one scraped article per file), .jsonl, .jsonl.gz and .json. Changed
-    articles are updated in place; unchanged ones are skipped.
+    Reads .txt (one article per file, scraped or with a metadata header), .jsonl,
+    .jsonl.gz, .json, .html/.htm pages and .warc/.warc.gz web archives (these two need
+    pip install 'vnsearch[html]' and 'vnsearch[warc]'). Changed articles are updated in
+    place; unchanged ones are skipped.
 
     \b
     Example:
-      vnsearch index seeds/ ../archive/2021.jsonl.gz
+      vnsearch index seeds/ ../archive/2021.jsonl.gz ../crawl/news.warc.gz
     """
     engine = SearchEngine(index_path)
     with ProgressBar("Indexing") as bar:
@@ -109,9 +111,11 @@ def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> Non
 @click.option("--source", help="Only articles from this source (a site, or the folder of a .txt file).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best matches first, or newest first.")
+@click.option("--all", "show_all", is_flag=True,
+              help="List near-duplicates (the same story from several sites) each as a hit of its own.")
 def search(
     index_path: str, as_json: bool, words: tuple[str, ...], limit: int, page: int, since: dt.datetime | None,
-    until: dt.datetime | None, year: int | None, source: str | None, sort: str,
+    until: dt.datetime | None, year: int | None, source: str | None, sort: str, show_all: bool,
 ) -> None:
     """Search the index. Diacritics are optional: "cong doan" finds "công đoàn".
 
@@ -125,7 +129,7 @@ def search(
     """
     request = SearchRequest.for_page(
         " ".join(words), page, limit, since=since.date() if since else None, until=until.date() if until else None,
-        year=year, source=source, sort=sort, suggest=True,
+        year=year, source=source, sort=sort, suggest=True, collapse=not show_all,
     )
     results = _open(index_path).search(request)
     if as_json:
@@ -274,15 +278,19 @@ def _print_report(report: IndexReport, engine: SearchEngine, as_json: bool) -> N
         data = {
             "added": report.added, "updated": report.updated, "unchanged": report.unchanged,
             "skipped": [{"item": s.item, "reason": s.reason} for s in report.skipped],
+            "repaired": [{"item": r.item, "repair": r.repair} for r in report.repaired],
             "documents": documents, "index": engine.path,
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for skipped in report.skipped:
         click.echo(f"skipped {skipped}", err=True)
+    for repaired in report.repaired:
+        click.echo(f"repaired {repaired}", err=True)
+    fixed = f", {len(report.repaired)} repaired" if report.repaired else ""
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{len(report.skipped)} skipped; {documents} documents in {engine.path}"
+        f"{len(report.skipped)} skipped{fixed}; {documents} documents in {engine.path}"
     )
 
 
@@ -307,6 +315,9 @@ def _print_hit(rank: int, hit: Hit) -> None:
     meta = " · ".join(x for x in (hit.date.isoformat() if hit.date else "no date", hit.id) if x)
     click.echo("    " + click.style(meta, dim=True))
     click.echo("    " + hit.snippet.mark(BOLD, NOT_BOLD))  # click drops styles off a terminal
+    if hit.similar:
+        more = f", and {len(hit.similar) - 3} more" if len(hit.similar) > 3 else ""
+        click.echo("    " + click.style(f"and {len(hit.similar)} similar: {', '.join(hit.similar[:3])}{more} (--all lists them)", dim=True))
 
 
 def _info_json(details: IndexInfo) -> dict[str, Any]:

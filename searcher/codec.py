@@ -34,8 +34,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length
 
-__all__ = ["ParallelWriter", "ReadError", "Segment", "day_numbers", "deleted", "field_lengths", "positions",
-           "postings", "segments", "terms"]
+__all__ = ["ParallelWriter", "ReadError", "Segment", "day_numbers", "deleted", "field_lengths", "numbers",
+           "positions", "postings", "segments", "terms"]
 
 # Whoosh signals a malformed file with these (a bare ``Exception`` for a bad block tag).
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error, pickle.UnpicklingError)
@@ -195,6 +195,15 @@ def field_lengths(leaf: Any, field: str) -> np.ndarray:
             return np.zeros(size, dtype=np.float32)
         codes = _numeric_column(column, size, np.uint8)
     return _LENGTHS[codes]
+
+
+def numbers(leaf: Any, field: str) -> np.ndarray:
+    """An unsigned 64-bit numeric column (``NumericColumn("Q")``); 0 where unset."""
+    size = leaf.doc_count_all()
+    with reading():
+        if not leaf.has_column(field):
+            return np.zeros(size, dtype=np.uint64)
+        return _numeric_column(leaf.column_reader(field, translate=False), size, np.dtype(">u8")).astype(np.uint64)
 
 
 def day_numbers(leaf: Any, field: str) -> np.ndarray:

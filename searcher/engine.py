@@ -15,25 +15,27 @@ from typing import Any, TypeVar
 import numpy as np
 from whoosh.searching import Searcher
 
+from . import duplicates
 from . import schema as s
 from .analysis import fold_term
 from .codec import ReadError
-from .documents import article_from_record
 from .errors import IndexDamagedError
 from .highlight import snippet
 from .indexer import Index, Progress, article_from_stored
-from .matching import allowed, rank
+from .matching import allowed, order, rank
 from .models import Article, Facet, Facets, Hit, IndexInfo, IndexReport, SearchRequest, SearchResults, Skipped, Term
 from .query import Word, parse
 from .reader import CACHE_BYTES, Cache, Reader
 from .readings import suggestion
 from .schema import ANALYZED, build_schema
 from .segment import Segmenter
+from .sources import article_from_record
 
 __all__ = ["SearchEngine"]
 
 T = TypeVar("T")
 FACET_SOURCES = 20  # the sources with most matches (every year is counted)
+SIMILAR_WINDOW = 100  # a hit's near-duplicates are looked for among at least this many best matches
 
 
 class SearchEngine:
@@ -60,7 +62,7 @@ class SearchEngine:
     # -- writing ----------------------------------------------------------------------------
 
     def add_paths(self, paths: Sequence[str | os.PathLike[str]], *, progress: Progress | None = None) -> IndexReport:
-        """Index files and directories (.txt, .jsonl, .jsonl.gz, .json); unchanged articles are skipped."""
+        """Index files and directories (.txt, .jsonl, .jsonl.gz, .json, .html, .warc …); unchanged articles are skipped."""
         self._close_searcher()
         return self._index.add_paths(paths, progress)
 
@@ -99,7 +101,9 @@ class SearchEngine:
         ``until``, ``year``, ``source``, ``sort``, ``suggest``), or pass a request. ``year``
         and ``source`` keep only matches with that value (see ``results.facets``);
         ``sort="date"`` puts the newest first. With ``suggest``, ``results.suggestion`` is the
-        query with diacritics when it was typed without (see :meth:`suggest`).
+        query with diacritics when it was typed without (see :meth:`suggest`). With
+        ``collapse`` (the default) near-duplicates (the same story from several sites) are
+        one hit, the others in its ``similar``, and ``total`` counts such groups.
 
         Never fails because of what was typed; :class:`RequestError` for an out-of-range
         option; :class:`IndexDamagedError` if the index's files cannot be read.
@@ -174,26 +178,40 @@ class SearchEngine:
 def _search(reader: Reader, request: SearchRequest) -> SearchResults:
     started = time.perf_counter()
     parsed = parse(request.query)
-    found = None
-    if parsed.groups or parsed.excluded:
-        keep = allowed(reader, since=request.since, until=request.until, year=request.year, source=request.source)
-        found = rank(reader, parsed, window=request.offset + request.limit, keep=keep, by_date=request.sort == "date")
     suggested = reader.cached(("suggest", request.query), lambda: suggestion(reader, request.query)) if request.suggest else None
-    if found is None:
+    if not (parsed.groups or parsed.excluded):
         return SearchResults(query=request.query, total=0, took_ms=_ms(started), offset=request.offset,
                              limit=request.limit, suggestion=suggested)
-    page = slice(request.offset, request.offset + request.limit)
+    keep = allowed(reader, since=request.since, until=request.until, year=request.year, source=request.source)
+    ranking = rank(reader, parsed, keep=keep)
+    wanted = request.offset + request.limit
+    groups = reader.groups() if request.collapse else None
+    window = max(wanted, SIMILAR_WINDOW)
+    while True:  # near-duplicates collapse into the first of their group: rank until a page is full
+        ranked = order(reader, ranking, window, by_date=request.sort == "date")
+        docs = ranking.matches[ranked].tolist()
+        kept = duplicates.collapse(docs, groups[ranking.matches[ranked]].tolist()) if groups is not None else [(d, []) for d in docs]
+        if len(kept) >= wanted or ranked.size >= ranking.matches.size:
+            break
+        window *= 4
+    scores = dict(zip(docs, ranking.scores[ranked].tolist()))
     hits = tuple(
-        _hit(reader.stored(int(doc)), float(score), parsed.words)
-        for doc, score in zip(found.docs[page], found.scores[page])
+        _hit(reader.stored(doc), scores[doc], parsed.words, tuple(reader.ids(np.array(others, dtype=np.int64))))
+        for doc, others in kept[request.offset : wanted]
     )
+    total = _count_groups(groups, ranking.matches) if groups is not None else int(ranking.matches.size)
     return SearchResults(
-        query=request.query, total=int(found.matches.size), took_ms=_ms(started), hits=hits, offset=request.offset,
-        limit=request.limit, partial=found.partial, suggestion=suggested, facets=_facets(reader, found.matches),
+        query=request.query, total=total, took_ms=_ms(started), hits=hits, offset=request.offset,
+        limit=request.limit, partial=ranking.partial, suggestion=suggested, facets=_facets(reader, ranking.matches),
     )
 
 
-def _hit(stored: dict[str, Any], score: float, words: Sequence[Word]) -> Hit:
+def _count_groups(groups: np.ndarray, docs: np.ndarray) -> int:
+    """How many groups of near-duplicates ``docs`` make."""
+    return int(np.unique(groups[docs]).size)
+
+
+def _hit(stored: dict[str, Any], score: float, words: Sequence[Word], similar: tuple[str, ...]) -> Hit:
     date = stored.get(s.DATE)
     return Hit(
         id=stored[s.ID_FIELD],
@@ -204,6 +222,8 @@ def _hit(stored: dict[str, Any], score: float, words: Sequence[Word]) -> Hit:
         url=stored.get(s.URL),
         file=stored.get(s.FILE),
         source=stored.get(s.SOURCE),
+        metadata=tuple(map(tuple, stored.get(s.METADATA, ()))),
+        similar=similar,
     )
 
 

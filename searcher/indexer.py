@@ -25,16 +25,18 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.index import FileIndex
 
 from . import schema as s
 from .codec import ParallelWriter
-from .documents import Reading, read_paths
+from .duplicates import Grouping, signature
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError
-from .models import Article, IndexInfo, IndexReport, Skipped
+from .models import Article, IndexInfo, IndexReport, Repaired, Skipped
 from .segment import Segmenter
+from .sources import Reading, read_paths
 
 __all__ = ["Index", "fingerprint"]
 
@@ -200,7 +202,7 @@ class Index:
         present = [p for p in meta.sources if Path(p).exists()]
         reread: set[str] = set()
 
-        def fresh() -> Iterator[Article | Skipped]:
+        def fresh() -> Iterator[Article | Skipped | Repaired]:
             yield from (Skipped(p, "source no longer exists") for p in meta.sources if p not in present)
             for item in _reporting(read_paths(present), progress):
                 if isinstance(item, Article):
@@ -231,28 +233,34 @@ class Index:
 
 def fingerprint(article: Article) -> str:
     """A hash of everything stored about an article: equal means unchanged."""
-    parts = [article.title, article.text, str(article.date or ""), article.url or "", article.source or "", article.file or ""]
+    parts = [article.title, article.text, str(article.date or ""), article.url or "", article.source or "", article.file or "",
+             *(f"{key}={value}" for key, value in article.metadata)]
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _reporting(reading: Reading, progress: Progress | None) -> Iterator[Article | Skipped]:
+def _reporting(reading: Reading, progress: Progress | None) -> Iterator[Article | Skipped | Repaired]:
     for item in reading:
         yield item
         if progress:
             progress(reading.done_bytes, reading.total_bytes)
 
 
-def write_articles(ix: FileIndex, items: Iterable[Article | Skipped]) -> IndexReport:
+def write_articles(ix: FileIndex, items: Iterable[Article | Skipped | Repaired]) -> IndexReport:
     """Add new articles, replace changed ones (same id), skip unchanged ones; commit in batches."""
     known = _fingerprints(ix)
+    grouping = _grouping(ix)
     seen: set[str] = set()
     unchanged = 0
     skipped: list[Skipped] = []
-    batch: list[tuple[Article, str]] = []
+    repaired: list[Repaired] = []
+    batch: list[tuple[Article, str, dict[str, Any]]] = []
     added = updated = 0
     for item in items:
         if isinstance(item, Skipped):
             skipped.append(item)
+            continue
+        if isinstance(item, Repaired):
+            repaired.append(item)
             continue
         if item.id in seen:
             skipped.append(Skipped(item.id, "duplicate id: an article with this id was already read in this run"))
@@ -262,7 +270,8 @@ def write_articles(ix: FileIndex, items: Iterable[Article | Skipped]) -> IndexRe
         if known.get(item.id) == digest:
             unchanged += 1
             continue
-        batch.append((item, digest))
+        sig = signature(item.text)  # near-duplicates: found now, collapsed at search time
+        batch.append((item, digest, {s.SIGNATURE: sig.tobytes(), s.GROUP: grouping.add(item.id, sig)}))
         if len(batch) >= BATCH_SIZE:
             updated += _commit(ix, batch, known)
             added += len(batch)
@@ -270,10 +279,11 @@ def write_articles(ix: FileIndex, items: Iterable[Article | Skipped]) -> IndexRe
     if batch:
         updated += _commit(ix, batch, known)
         added += len(batch)
-    return IndexReport(added=added - updated, updated=updated, unchanged=unchanged, skipped=tuple(skipped))
+    return IndexReport(added=added - updated, updated=updated, unchanged=unchanged, skipped=tuple(skipped),
+                       repaired=tuple(repaired))
 
 
-def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, str]) -> int:
+def _commit(ix: FileIndex, batch: list[tuple[Article, str, dict[str, Any]]], known: dict[str, str]) -> int:
     """Write one batch and commit it; returns how many replaced an earlier version.
 
     A large batch is analyzed and written by one process per core (Whoosh's MpWriter, each
@@ -289,12 +299,12 @@ def _commit(ix: FileIndex, batch: list[tuple[Article, str]], known: dict[str, st
         writer = ix.writer(**options)
     updated = 0
     try:
-        for article, digest in batch:
+        for article, digest, extra in batch:
             if article.id in known:
-                writer.update_document(**_fields(article, digest))
+                writer.update_document(**_fields(article, digest), **extra)
                 updated += 1
             else:
-                writer.add_document(**_fields(article, digest))
+                writer.add_document(**_fields(article, digest), **extra)
         writer.commit(mergetype=_merge_when_many)
     except BaseException:
         writer.cancel()
@@ -321,6 +331,8 @@ def _fields(article: Article, digest: str) -> dict[str, Any]:
     for name, value in ((s.URL, article.url), (s.FILE, article.file), (s.SOURCE, article.source)):
         if value:
             fields[name] = value
+    if article.metadata:
+        fields[s.METADATA] = article.metadata
     return fields
 
 
@@ -330,7 +342,7 @@ def article_from_stored(stored: dict[str, Any]) -> Article:
     return Article(
         id=stored[s.ID_FIELD], title=stored.get(s.TITLE, ""), text=stored.get(s.BODY, ""),
         date=date.date() if date else None, url=stored.get(s.URL), source=stored.get(s.SOURCE),
-        file=stored.get(s.FILE),
+        file=stored.get(s.FILE), metadata=tuple(map(tuple, stored.get(s.METADATA, ()))),
     )
 
 
@@ -341,6 +353,19 @@ def _fingerprints(ix: FileIndex) -> dict[str, str]:
         ids = reader.column_reader(s.ID_FIELD)
         prints = reader.column_reader(s.FINGERPRINT)
         return {_text(ids[n]): _text(prints[n]) for n in reader.all_doc_ids()}
+
+
+def _grouping(ix: FileIndex) -> Grouping:
+    """The near-duplicate groups of the articles already indexed."""
+    grouping = Grouping()
+    with ix.reader() as reader:
+        if reader.doc_count() == 0 or not reader.has_column(s.SIGNATURE):
+            return grouping
+        signatures = reader.column_reader(s.SIGNATURE)
+        groups = reader.column_reader(s.GROUP)
+        for n in reader.all_doc_ids():
+            grouping.add("", np.frombuffer(signatures[n], dtype=np.uint32), int(groups[n]))
+    return grouping
 
 
 def _text(value: Any) -> str:

@@ -27,7 +27,7 @@ from .ranking import Params, adjacent, coverage, fields_bm25, idf, proximity
 from .reader import EMPTY, Reader
 from .readings import likely_spellings
 
-__all__ = ["PARAMS", "Ranking", "allowed", "phrase_docs", "rank"]
+__all__ = ["PARAMS", "Ranking", "allowed", "order", "phrase_docs", "rank"]
 
 PARAMS = Params()
 PROXIMITY_WINDOW = 1000  # best-scored matches whose words' positions are compared
@@ -36,9 +36,10 @@ NEAR_SPELLING = 0.5  # spellings weighing at least this much count for proximity
 
 @dataclass(frozen=True)
 class Ranking:
-    docs: np.ndarray  # the first ``window`` matches in rank order (more when the last ones tie)
+    """Every document matching a query, with its score (in no particular order)."""
+
+    matches: np.ndarray
     scores: np.ndarray
-    matches: np.ndarray  # every match, in no particular order
     partial: bool  # no document has every word
 
 
@@ -73,18 +74,9 @@ class _Match:
     idf: float
 
 
-def rank(
-    reader: Reader,
-    parsed: ParsedQuery,
-    *,
-    window: int,
-    keep: np.ndarray | None = None,
-    by_date: bool = False,
-    params: Params | None = None,
-) -> Ranking:
-    """The documents matching ``parsed`` among those ``keep`` allows (default: the live ones),
-    the first ``window`` of them in rank order, or newest first ``by_date``; ``params``
-    default to :data:`PARAMS`."""
+def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None, params: Params | None = None) -> Ranking:
+    """The documents matching ``parsed`` among those ``keep`` allows (default: the live
+    ones), scored; ``params`` default to :data:`PARAMS`. :func:`order` sorts them."""
     keep = reader.live if keep is None else keep
     params = params or PARAMS
     weights = _spelling_weights(reader, parsed, params)
@@ -122,8 +114,7 @@ def rank(
         scores = scores.copy()
         scores[at] += covered[at] ** params.coverage_power * _proximity(context, parsed.runs, top, keep)
 
-    order = _order(reader, matches, scores, window, reader.dates()[matches] if by_date else None)
-    return Ranking(docs=matches[order], scores=scores[order], matches=matches, partial=partial)
+    return Ranking(matches=matches, scores=scores, partial=partial)
 
 
 class _Context:
@@ -298,11 +289,12 @@ def _top(scores: np.ndarray, count: int) -> np.ndarray:
     return np.argpartition(-scores, count - 1)[:count]
 
 
-def _order(reader: Reader, docs: np.ndarray, scores: np.ndarray, window: int, days: np.ndarray | None) -> np.ndarray:
-    """Indexes of the first ``window`` of ``docs`` by score (or by day, then score), with any
-    that tie with the last one; ties are ordered by id, so the order never depends on how
-    the index was written."""
-    key = scores if days is None else days * 1e6 + np.minimum(scores, 1e5)  # (scores are far below 1e5)
+def order(reader: Reader, ranking: Ranking, window: int, by_date: bool = False) -> np.ndarray:
+    """Indexes into ``ranking.matches`` of its first ``window`` by score (or by date, newest
+    first, then score), with any that tie with the last one; ties are ordered by id, so the
+    order never depends on how the index was written."""
+    docs, scores = ranking.matches, ranking.scores
+    key = scores if not by_date else reader.dates()[docs] * 1e6 + np.minimum(scores, 1e5)  # (scores are far below 1e5)
     if docs.size > window > 0:
         last = np.partition(key, key.size - window)[key.size - window]
         chosen = np.flatnonzero(key >= last)

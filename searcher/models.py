@@ -11,8 +11,8 @@ from typing import Any, ClassVar
 from .errors import RequestError
 
 __all__ = [
-    "Article", "Facet", "Facets", "Hit", "IndexInfo", "IndexReport", "SearchRequest", "SearchResults", "Skipped",
-    "Snippet", "Term",
+    "Article", "Facet", "Facets", "Hit", "IndexInfo", "IndexReport", "Repaired", "SearchRequest", "SearchResults",
+    "Skipped", "Snippet", "Term",
 ]
 
 
@@ -27,12 +27,15 @@ class Article:
     url: str | None = None
     source: str | None = None  # site or folder, e.g. "baohanam.com.vn" or "seeds"
     file: str | None = None  # the file it was read from, when it was
+    # What else the source said, as (key, value) pairs: ("author", "Hải Yến"), ("category", …) …
+    metadata: tuple[tuple[str, str], ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """What ``GET /api/docs/{id}`` returns."""
         return {
             "id": self.id, "title": self.title, "date": self.date.isoformat() if self.date else None,
-            "source": self.source, "url": self.url, "file": self.file, "text": self.text,
+            "source": self.source, "url": self.url, "file": self.file, "metadata": dict(self.metadata),
+            "text": self.text,
         }
 
 
@@ -48,6 +51,18 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class Repaired:
+    """An input that was indexed after a repair, and which:
+    ``Repaired("old.txt", "not valid UTF-8 in 1 place: read as UTF-8, with \ufffd for the bad bytes")``."""
+
+    item: str
+    repair: str
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.repair}"
+
+
+@dataclass(frozen=True)
 class IndexReport:
     """What one indexing run did."""
 
@@ -55,6 +70,7 @@ class IndexReport:
     updated: int = 0
     unchanged: int = 0
     skipped: tuple[Skipped, ...] = ()
+    repaired: tuple[Repaired, ...] = ()
 
     @property
     def indexed(self) -> int:
@@ -101,6 +117,8 @@ class Hit:
     url: str | None = None
     file: str | None = None
     source: str | None = None
+    metadata: tuple[tuple[str, str], ...] = ()
+    similar: tuple[str, ...] = ()  # ids of near-duplicates that also match, collapsed into this hit
 
     @property
     def path(self) -> str | None:
@@ -117,6 +135,8 @@ class Hit:
             "path": self.path,
             "url": self.url,
             "source": self.source,
+            "metadata": dict(self.metadata),
+            "similar": list(self.similar),
         }
 
 
@@ -142,6 +162,7 @@ class SearchRequest:
     source: str | None = None
     sort: str = "relevance"
     suggest: bool = False
+    collapse: bool = True  # near-duplicates as one hit (see Hit.similar)
 
     MAX_LIMIT: ClassVar[int] = 100  # results in one page
     MAX_OFFSET: ClassVar[int] = 10_000  # deeper pages would rank every match
@@ -187,7 +208,7 @@ class SearchResults:
     """One page of results for a query."""
 
     query: str
-    total: int  # documents matching, over all pages
+    total: int  # documents matching, over all pages; with near-duplicates collapsed, one per group
     took_ms: float
     hits: tuple[Hit, ...] = ()
     offset: int = 0

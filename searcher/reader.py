@@ -218,6 +218,16 @@ class Reader:
 
         return self._once("years", compute)
 
+    def groups(self) -> np.ndarray:
+        """Each document's group of near-duplicates (see :mod:`searcher.duplicates`): a number
+        shared by the group, or one of its own when it has none."""
+        def compute() -> np.ndarray:
+            keys = self._column("grp", s.GROUP, codec.numbers, np.uint64)
+            alone = np.arange(self.size, dtype=np.uint64) | np.uint64(1 << 63)
+            return np.where(keys > 0, keys, alone)
+
+        return self._once("groups", compute)
+
     def sources(self) -> tuple[np.ndarray, list[str]]:
         """Each document's source as a number (-1 when unknown), and the names of the numbers."""
         def compute() -> tuple[np.ndarray, list[str]]:

@@ -7,14 +7,16 @@ with a message that names ``vnsearch rebuild``.
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh import columns
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from .analysis import analyzer
+from .duplicates import PERMUTATIONS
 from .segment import Segmenter
 
 __all__ = ["ANALYZER_VERSION", "SCHEMA_VERSION", "build_schema"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ANALYZER_VERSION = 4
 
 ID_FIELD = "id"
@@ -24,7 +26,10 @@ DATE = "date"
 URL = "url"
 FILE = "file"
 SOURCE = "source"
+METADATA = "metadata"  # what else the source said: (key, value) pairs
 FINGERPRINT = "fingerprint"  # hash of the stored fields: unchanged articles are skipped
+SIGNATURE = "minhash"  # the text's MinHash (duplicates.py): 64 uint32
+GROUP = "similar"  # the key of its group of near-duplicates (a number; its own when it has none)
 
 ANALYZED = (TITLE, BODY)
 
@@ -41,6 +46,9 @@ def build_schema(segmenter: Segmenter | None = None) -> Schema:
             URL: STORED(),
             FILE: STORED(),
             SOURCE: ID(stored=True),
+            METADATA: STORED(),
             FINGERPRINT: ID(sortable=True),
+            SIGNATURE: COLUMN(columns.FixedBytesColumn(4 * PERMUTATIONS, default=bytes(4 * PERMUTATIONS))),
+            GROUP: COLUMN(columns.NumericColumn("Q", default=0)),
         }
     )

@@ -63,8 +63,11 @@ def create_app(engine: SearchEngine) -> FastAPI:
         sort: Literal["relevance", "date"] = "relevance",
         year: int | None = Query(None, description="Only this year of publication (see facets.year)"),
         source: str | None = Query(None, description="Only this source (see facets.source)"),
+        collapse: bool = Query(True, description="Near-duplicates (the same story from several sites) as one hit, "
+                                                 "the others in its `similar`; false lists them all"),
     ) -> dict[str, Any]:
-        return search(q, limit, page, since=since, until=until, sort=sort, year=year, source=source).as_json()
+        return search(q, limit, page, since=since, until=until, sort=sort, year=year, source=source,
+                      collapse=collapse).as_json()
 
     @app.get("/api/docs/{doc_id:path}", summary="One stored article")
     def api_document(doc_id: str) -> dict[str, Any]:
@@ -90,10 +93,12 @@ def create_app(engine: SearchEngine) -> FastAPI:
             "year": _number(params.get("year"), None, 1, 9999),
             "source": params.get("source") or None,
             "page": _number(params.get("page"), 1, 1, MAX_PAGE),
+            "collapse": "false" if params.get("collapse") == "false" else None,
         }
         results = None
         if q:
-            results = search(q, PAGE_SIZE, form["page"], sort=form["sort"], year=form["year"], source=form["source"])
+            results = search(q, PAGE_SIZE, form["page"], sort=form["sort"], year=form["year"], source=form["source"],
+                             collapse=form["collapse"] is None)
 
         def link(**changes: Any) -> str:
             """This page's address with some parameters changed (None drops one)."""

@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searcher import SearchEngine, Skipped, documents
+from searcher import SearchEngine, Skipped, sources
 from searcher.cli import main
+from searcher.sources import text
 
 ARTICLE = "Bão số 3 đổ bộ vào Quảng Ninh\nGió giật mạnh ở Hạ Long, nhiều cây đổ.\n"
 
 
 def read(path: Path) -> list:  # type: ignore[type-arg]
-    return list(documents.read_paths([path]))
+    return list(sources.read_paths([path]))
 
 
 def test_empty_and_blank_files(tmp_path: Path) -> None:
@@ -38,7 +39,7 @@ def test_binary_file_named_txt(tmp_path: Path) -> None:
 
 
 def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(documents, "MAX_TEXT_FILE", 2 * 2**20)
+    monkeypatch.setattr(text, "MAX_TEXT_FILE", 2 * 2**20)
     (tmp_path / "dump.txt").write_text(ARTICLE * 60_000)
     (tmp_path / "ok.txt").write_text(ARTICLE)
     items = read(tmp_path)
@@ -151,3 +152,40 @@ def test_encodings_in_one_folder_index_the_same(tmp_path: Path, segmenter) -> No
     hits = engine.search("hội nghị công đoàn").hits
     assert sorted(h.id for h in hits) == ["bom.txt", "utf16.txt", "utf8.txt"]
     assert {h.title for h in hits} == {"Công đoàn tổ chức hội nghị"}
+
+
+def test_index_summary_names_what_was_repaired_and_what_refused(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    good = "Bão số 3 đổ bộ vào Quảng Ninh\nGió giật mạnh ở Hạ Long, nhiều cây đổ, người dân được sơ tán.\n"
+    (tmp_path / "src" / "cut.txt").write_bytes(good.encode().replace("đổ bộ".encode(), "đổ bộ".encode()[:-1], 1))
+    import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252": Windows-1252 as Windows decodes it)
+
+    (tmp_path / "src" / "twice.txt").write_text(good.encode().decode("sloppy-windows-1252"), encoding="utf-8")
+    (tmp_path / "src" / "vni.txt").write_bytes("Baõo soá 3 ñoå boä vaøo Quaûng Ninh".encode("cp1252"))
+    result = CliRunner().invoke(main, ["index", str(tmp_path / "src"), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "skipped vni.txt: text in the VNI encoding (VNI-Times fonts): convert it to Unicode first",
+        "repaired cut.txt: not valid UTF-8 in 1 place: read as UTF-8, with \ufffd for the bad bytes",
+        "repaired twice.txt: UTF-8 encoded twice (Táº¡i for Tại): repaired",
+    ]
+    assert result.stdout == f"2 added, 0 updated, 0 unchanged, 1 skipped, 2 repaired; 2 documents in {tmp_path / 'ix'}\n"
+    report = json.loads(CliRunner().invoke(
+        main, ["index", str(tmp_path / "src"), "--index", str(tmp_path / "ix2"), "--json"]).stdout)
+    assert report["repaired"] == [
+        {"item": "cut.txt", "repair": "not valid UTF-8 in 1 place: read as UTF-8, with \ufffd for the bad bytes"},
+        {"item": "twice.txt", "repair": "UTF-8 encoded twice (Táº¡i for Tại): repaired"},
+    ]
+    titles = {SearchEngine(tmp_path / "ix").document(i).title for i in ("cut.txt", "twice.txt")}
+    assert titles == {"Bão số 3 đổ b\ufffd vào Quảng Ninh", "Bão số 3 đổ bộ vào Quảng Ninh"}
+
+
+def test_double_encoded_json_record_is_repaired(tmp_path: Path) -> None:
+    import ftfy.bad_codecs  # noqa: F401
+
+    record = {"id": "x", "title": "Giá xăng tăng mạnh", "text": "Giá xăng tăng mạnh từ chiều nay, người dân lo lắng."}
+    broken = {k: v.encode().decode("sloppy-windows-1252") for k, v in record.items()}
+    (tmp_path / "feed.jsonl").write_text(json.dumps(broken, ensure_ascii=False) + "\n", encoding="utf-8")
+    items = read(tmp_path)
+    assert str(items[0]) == "feed.jsonl:1: UTF-8 encoded twice (Táº¡i for Tại): repaired"
+    assert (items[1].title, items[1].text) == (record["title"], record["text"])

@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS
-from searcher.documents import find_date, parse_page, read_paths
 from searcher.errors import SourceError
 from searcher.models import Article, Skipped
+from searcher.sources import read_paths
+from searcher.sources.dates import find_date
+from searcher.sources.text import parse_page
 
 SEED_TITLES = {
     # No title line: the lead's first sentence, without "LCĐT - Sáng 18/3, ", cut at a comma.

@@ -23,12 +23,12 @@ COUNT = 400
 WRITER = """
 import sys, time
 sys.path.insert(0, {tests!r})
-from searcher import SearchEngine, indexer, documents
+from searcher import SearchEngine, indexer, sources
 from searcher.segment import DictionarySegmenter
 from conftest import WORDS, SlowSegmenter
 indexer.BATCH_SIZE = 50
 indexer.PARALLEL_BATCH = 10 if {parallel} else 10**9
-reading = documents.read_paths
+reading = sources.read_paths
 def slow(paths):
     r = reading(paths)
     class Slow:

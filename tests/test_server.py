@@ -40,7 +40,7 @@ def test_search_json_shape(client: TestClient) -> None:
         "source": [],
     }
     assert [hit["id"] for hit in data["hits"]] == ["union", "success"]
-    assert list(data["hits"][0]) == ["id", "title", "date", "score", "snippet", "path", "url", "source"]
+    assert list(data["hits"][0]) == ["id", "title", "date", "score", "snippet", "path", "url", "source", "metadata", "similar"]
     assert data["hits"][0]["date"] == "2021-03-18"
 
 
@@ -78,7 +78,7 @@ def test_document_and_404(client: TestClient) -> None:
     data = client.get("/api/docs/union").json()
     assert data == {
         "id": "union", "title": "Hội nghị công đoàn cơ sở năm 2021", "date": "2021-03-18", "source": None,
-        "url": None, "file": None, "text": CORPUS[0]["text"],
+        "url": None, "file": None, "metadata": {}, "text": CORPUS[0]["text"],
     }
     assert client.get("/api/docs/evil%2F1").json()["id"] == "evil/1"
     missing = client.get("/api/docs/nope")

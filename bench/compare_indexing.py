@@ -1,0 +1,86 @@
+"""Indexing throughput of two checkouts of vnsearch side by side, on the same articles.
+
+    python bench/compare_indexing.py --base main --size 5000 --rounds 3
+
+``--base`` is a git ref of this repository (exported to a temporary folder); the other side is
+this working tree. Each round indexes the same subset (``bench/run.py``'s fixed-seed sample)
+with the base, then with this tree, each in a fresh child process (``bench/run.py _index``),
+alternating so that whatever else runs on the machine weighs on both alike. Prints the
+median characters per second of each and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import load_subset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def index_once(code: Path, subset: Path, out: Path) -> float:
+    """Seconds one child process takes to index ``subset`` with the ``searcher`` in ``code``."""
+    env = dict(os.environ, PYTHONPATH=str(code), PYTHONDONTWRITEBYTECODE="1")
+    # Run from the subset's folder: a child started in a checkout would import that one.
+    check = subprocess.run([sys.executable, "-c", "import searcher; print(searcher.__file__)"],
+                           env=env, capture_output=True, text=True, check=True, cwd=subset.parent)
+    assert check.stdout.strip().startswith(str(code)), check.stdout
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "_index", "vnsearch", str(subset), str(out)],
+                            env=env, capture_output=True, text=True, check=True, cwd=subset.parent)
+    return float(json.loads(result.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base", default="main", help="git ref to compare with (default: main)")
+    parser.add_argument("--size", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    base_commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.base],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+    head_commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        base = work / "base"
+        base.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.base, "searcher"], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+        records = load_subset(args.size)
+        characters = sum(len(r.get("title", "")) + len(r["text"]) for r in records)
+        subset = work / "subset.jsonl"
+        subset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+        sides = {f"{args.base} ({base_commit})": base, f"this tree ({head_commit})": ROOT}
+        seconds: dict[str, list[float]] = {name: [] for name in sides}
+        for round_ in range(1, args.rounds + 1):
+            for name, code in sides.items():
+                out = work / "index"
+                shutil.rmtree(out, ignore_errors=True)
+                seconds[name].append(index_once(code, subset, out))
+                print(f"round {round_}: {name}: {seconds[name][-1]:.1f} s, {characters / seconds[name][-1]:,.0f} characters/s",
+                      flush=True)
+
+    print(f"\n{len(records):,} articles, {characters:,} characters; median of {args.rounds} runs each:\n")
+    print("| code | seconds | characters/s |")
+    print("|---|---|---|")
+    medians = {}
+    for name, values in seconds.items():
+        medians[name] = statistics.median(values)
+        print(f"| {name} | {medians[name]:.1f} | {characters / medians[name]:,.0f} |")
+    base_median, head_median = medians.values()
+    print(f"\nthis tree / {args.base}: {base_median / head_median:.3f} (throughput ratio)")
+
+
+if __name__ == "__main__":
+    main()
