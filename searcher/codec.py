@@ -201,7 +201,7 @@ def numbers(leaf: Any, field: str) -> np.ndarray:
     """An unsigned 64-bit numeric column (``NumericColumn("Q")``); 0 where unset."""
     size = leaf.doc_count_all()
     with reading():
-        if not leaf.has_column(field):
+        if field not in leaf.schema or not leaf.has_column(field):
             return np.zeros(size, dtype=np.uint64)
         return _numeric_column(leaf.column_reader(field, translate=False), size, np.dtype(">u8")).astype(np.uint64)
 

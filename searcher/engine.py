@@ -115,7 +115,13 @@ class SearchEngine:
         """The query as it was most likely meant, with diacritics: ``"cong doan"`` ->
         ``"công đoàn"``, learned from the index's own articles; None when it was typed with
         them, or nothing better is known."""
-        return self._reading(lambda reader: reader.cached(("suggest", text), lambda: suggestion(reader, text)))
+        def suggest(reader: Reader) -> str | None:
+            parsed = parse(text)
+            if not (parsed.groups or parsed.excluded):
+                return None
+            return suggestion(text, rank(reader, parsed).readings)
+
+        return self._reading(suggest)
 
     def document(self, doc_id: str) -> Article | None:
         """The stored article with this id, or None."""
@@ -178,12 +184,11 @@ class SearchEngine:
 def _search(reader: Reader, request: SearchRequest) -> SearchResults:
     started = time.perf_counter()
     parsed = parse(request.query)
-    suggested = reader.cached(("suggest", request.query), lambda: suggestion(reader, request.query)) if request.suggest else None
     if not (parsed.groups or parsed.excluded):
-        return SearchResults(query=request.query, total=0, took_ms=_ms(started), offset=request.offset,
-                             limit=request.limit, suggestion=suggested)
+        return SearchResults(query=request.query, total=0, took_ms=_ms(started), offset=request.offset, limit=request.limit)
     keep = allowed(reader, since=request.since, until=request.until, year=request.year, source=request.source)
     ranking = rank(reader, parsed, keep=keep)
+    suggested = suggestion(request.query, ranking.readings) if request.suggest else None
     wanted = request.offset + request.limit
     groups = reader.groups() if request.collapse else None
     window = max(wanted, SIMILAR_WINDOW)

@@ -14,23 +14,25 @@ the best :data:`PROXIMITY_WINDOW` of them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import readings
 from . import schema as s
 from .analysis import WORD_GAP
 from .query import Clause, ParsedQuery, Word
 from .ranking import Params, adjacent, coverage, fields_bm25, idf, proximity
 from .reader import EMPTY, Reader
-from .readings import likely_spellings
 
 __all__ = ["PARAMS", "Ranking", "allowed", "order", "phrase_docs", "rank"]
 
 PARAMS = Params()
 PROXIMITY_WINDOW = 1000  # best-scored matches whose words' positions are compared
+READING_SPELLINGS = 8  # most used spellings of a word whose pairs with its neighbours' are counted
 NEAR_SPELLING = 0.5  # spellings weighing at least this much count for proximity
 
 
@@ -41,6 +43,7 @@ class Ranking:
     matches: np.ndarray
     scores: np.ndarray
     partial: bool  # no document has every word
+    readings: Mapping[str, str] = dataclasses.field(default_factory=dict)  # each word typed without diacritics: its likeliest spelling
 
 
 def allowed(
@@ -76,13 +79,53 @@ class _Match:
 
 def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None, params: Params | None = None) -> Ranking:
     """The documents matching ``parsed`` among those ``keep`` allows (default: the live
-    ones), scored; ``params`` default to :data:`PARAMS`. :func:`order` sorts them."""
+    ones), scored; ``params`` default to :data:`PARAMS`. :func:`order` sorts them.
+
+    Words typed without diacritics first count every spelling alike; the best matches then
+    tell which spellings of neighbouring words stand together (:mod:`searcher.readings`),
+    and the words are weighed again by those readings before proximity is added.
+    """
     keep = reader.live if keep is None else keep
     params = params or PARAMS
-    weights = _spelling_weights(reader, parsed, params)
-    context = _Context(reader, weights, params)
+    context = _Context(reader, _typed_weights(reader, parsed, params), params)
     for clause in parsed.excluded:
         keep = keep & ~_excluded(context, clause)
+    first = _score(context, parsed, keep)
+    likeliest = _unigram_readings(reader, parsed)
+    if not first.matches.size:
+        return Ranking(matches=first.matches, scores=first.scores, partial=first.partial, readings=likeliest)
+    top = np.sort(first.matches[_top(first.scores, PROXIMITY_WINDOW)])
+    runs = _runs(parsed)
+    read = _read(context, runs, top)
+    likeliest.update({w.folded: max(p, key=p.__getitem__) for w, p in read.items()})
+    if read:
+        for word, probabilities in read.items():
+            best = max(probabilities.values())
+            context.weights[word] = {t: max(probabilities.get(t, 0.0) / best, params.unlikely_reading) for t in context.weights[word]}
+        context.forget()
+        context.readings_known = True
+        first = _score(context, parsed, keep)
+    scores = first.scores.copy()
+    if runs:
+        at = np.searchsorted(first.matches, top)
+        inside = (at < first.matches.size) & (first.matches[np.minimum(at, first.matches.size - 1)] == top)
+        top, at = top[inside], at[inside]
+        scores[at] += first.covered[at] ** params.coverage_power * _proximity(context, runs, top, first.keep)
+    return Ranking(matches=first.matches, scores=scores, partial=first.partial, readings=likeliest)
+
+
+@dataclass
+class _Scored:
+    matches: np.ndarray  # sorted
+    scores: np.ndarray
+    covered: np.ndarray  # each match's share of the query's information
+    partial: bool
+    keep: np.ndarray  # the documents allowed, once what the syntax requires is applied
+
+
+def _score(context: _Context, parsed: ParsedQuery, keep: np.ndarray) -> _Scored:
+    """The matches and their scores, before proximity."""
+    params = context.params
     groups: list[_Match] = []
     for clauses in parsed.groups:
         group = _group(context, clauses)
@@ -93,28 +136,61 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
         if any(c.phrase or c.field for c in clauses):  # what the syntax asks for is required
             keep = keep & group.present
         groups.append(group)
+    if not groups:  # only exclusions: everything else, in index order
+        matches = np.flatnonzero(keep)
+        return _Scored(matches, np.zeros(matches.size), np.ones(matches.size), False, keep)
+    present = np.stack([g.present for g in groups])
+    candidates = np.flatnonzero(present.any(axis=0) & keep)
+    covered = coverage(present[:, candidates], np.array([g.idf for g in groups]))
+    best = float(covered.max()) if candidates.size else 1.0
+    # Short queries keep the articles with the most of their words; longer ones degrade.
+    enough = best * (1.0 if len(groups) <= params.short_query else params.long_coverage)
+    chosen = covered >= enough - 1e-9
+    matches, covered = candidates[chosen], covered[chosen]
+    scores = np.sum([g.score[matches] for g in groups], axis=0) * covered**params.coverage_power
+    return _Scored(matches, scores, covered, len(groups) > 1 and best < 1 - 1e-9, keep)
 
-    if groups:
-        present = np.stack([g.present for g in groups])
-        candidates = np.flatnonzero(present.any(axis=0) & keep)
-        covered = coverage(present[:, candidates], np.array([g.idf for g in groups]))
-        best = float(covered.max()) if candidates.size else 1.0
-        # Short queries keep the articles with the most of their words; longer ones degrade.
-        enough = best * (1.0 if len(groups) <= params.short_query else params.long_coverage)
-        chosen = covered >= enough - 1e-9
-        matches, covered = candidates[chosen], covered[chosen]
-        scores = np.sum([g.score[matches] for g in groups], axis=0) * covered**params.coverage_power
-        partial = len(groups) > 1 and best < 1 - 1e-9
-    else:  # only exclusions: everything else, in index order
-        matches, scores, covered, partial = np.flatnonzero(keep), np.zeros(int(keep.sum())), np.ones(int(keep.sum())), False
 
-    if parsed.runs and matches.size:
-        top = np.sort(matches[_top(scores, PROXIMITY_WINDOW)])
-        at = np.searchsorted(matches, top)
-        scores = scores.copy()
-        scores[at] += covered[at] ** params.coverage_power * _proximity(context, parsed.runs, top, keep)
+def _runs(parsed: ParsedQuery) -> list[tuple[Word, ...]]:
+    """Words typed side by side: the runs of plain words, and quoted phrases."""
+    return list(parsed.runs) + [c.words for g in parsed.groups for c in g if c.phrase]
 
-    return Ranking(matches=matches, scores=scores, partial=partial)
+
+def _read(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray) -> dict[Word, dict[str, float]]:
+    """The readings of the words typed without diacritics in ``runs``, from how their
+    spellings stand together in ``docs``."""
+    reader = context.reader
+    found: dict[Word, dict[str, float]] = {}
+    for run in runs:
+        if all(w.accented for w in run):
+            continue
+        spellings = [readings.options(reader, w)[:READING_SPELLINGS] for w in run]
+        start = 0
+        for end in range(len(run) + 1):  # chains of known words (one the index lacks breaks it)
+            if end < len(run) and spellings[end]:
+                continue
+            if end > start:
+                chain = range(start, end)
+                pairs = [
+                    readings.pair_counts(*[[context.keys(s.BODY, t, docs) for t in spellings[j]] for j in (i, i + 1)])
+                    for i in chain[:-1]
+                ]
+                probabilities = readings.posteriors([readings.unigram(reader, spellings[i]) for i in chain], pairs)
+                for i, p in zip(chain, probabilities):
+                    if not run[i].accented and run[i] not in found:
+                        found[run[i]] = dict(zip(spellings[i], p.tolist()))
+            start = end + 1
+    return found
+
+
+def _unigram_readings(reader: Reader, parsed: ParsedQuery) -> dict[str, str]:
+    """Each word typed without diacritics (excluded ones too) as its most used spelling."""
+    words = list(parsed.words) + [w for c in parsed.excluded for w in c.words]
+    likeliest = {}
+    for word in words:
+        if not word.accented and (found := readings.options(reader, word)):
+            likeliest[word.folded] = found[0]
+    return likeliest
 
 
 class _Context:
@@ -129,6 +205,19 @@ class _Context:
         self.bs = {s.TITLE: params.title_b, s.BODY: params.body_b}
         self.idfs: dict[Word, float] = {}  # each word's, once scored
         self.present: dict[Word, np.ndarray] = {}  # the documents having each word
+        self._keys: dict[tuple[str, str], np.ndarray] = {}
+        self.readings_known = False  # whether the weights of words typed without diacritics are their readings
+
+    def keys(self, field: str, term: str, docs: np.ndarray) -> np.ndarray:
+        """The positions of ``term`` in the sorted ``docs`` (always the same ones in a query)."""
+        if (field, term) not in self._keys:
+            self._keys[field, term] = self.reader.positions(field, term, docs)
+        return self._keys[field, term]
+
+    def forget(self) -> None:
+        """Drop what was computed with the previous weights."""
+        self.idfs.clear()
+        self.present.clear()
 
 
 def _fields(clause: Clause) -> tuple[str, ...]:
@@ -160,30 +249,42 @@ def _clause(context: _Context, clause: Clause) -> _Match:
 
 
 def _word(context: _Context, word: Word, fields: Sequence[str]) -> _Match:
-    """BM25F of one query word, its spellings' frequencies weighed."""
+    """BM25 of one query word in ``fields``, its spellings' frequencies weighed."""
+    weights = context.weights.get(word, {})
+    if context.readings_known:  # (weighed by this query's readings: seldom asked again)
+        docs, scores, information = _word_scores(context, weights, fields)
+    else:
+        key = ("word", tuple(fields), tuple(sorted(weights.items())), context.params)
+        docs, scores, information = context.reader.cached(key, lambda: _word_scores(context, weights, fields))
+    score, present = np.zeros(context.reader.size), np.zeros(context.reader.size, dtype=bool)
+    score[docs], present[docs] = scores, True
+    context.idfs.setdefault(word, information)
+    context.present.setdefault(word, present)
+    return _Match(score, present, information)
+
+
+def _word_scores(context: _Context, weights: Mapping[str, float], fields: Sequence[str]) -> tuple[np.ndarray, np.ndarray, float]:
+    """The documents with any of the weighed spellings, their BM25, and the idf."""
     reader = context.reader
     frequencies = []
-    found = 0.0  # documents with the word, each spelling's counted at its weight
     for field in fields:
         docs, weighted = [], []
-        for spelling, weight in context.weights.get(word, {}).items():
+        for spelling, weight in weights.items():
             postings = reader.postings(field, spelling)
             docs.append(postings.docs)
             weighted.append(weight * postings.frequencies)
         frequencies.append(
             np.bincount(np.concatenate(docs), np.concatenate(weighted), minlength=reader.size) if docs else np.zeros(reader.size)
         )
-    for spelling, weight in context.weights.get(word, {}).items():
-        found += weight * max(reader.doc_frequency(field, spelling) for field in fields)
+    found = np.flatnonzero(np.sum(frequencies, axis=0)).astype(np.int32)
+    # documents with the word, each spelling's counted at its weight
+    frequency = sum(weight * max(reader.doc_frequency(f, t) for f in fields) for t, weight in weights.items())
     saturated = fields_bm25(
-        frequencies, [reader.lengths(f) for f in fields], [reader.average_length(f) for f in fields],
+        [tf[found] for tf in frequencies], [reader.lengths(f)[found] for f in fields], [reader.average_length(f) for f in fields],
         [context.fields[f] for f in fields], [context.bs[f] for f in fields], context.params.k1,
     )
-    information = idf(min(found, context.documents), context.documents)
-    present = np.sum(frequencies, axis=0) > 0
-    context.idfs.setdefault(word, information)
-    context.present.setdefault(word, present)
-    return _Match(information * saturated, present, information)
+    information = idf(min(frequency, context.documents), context.documents)
+    return found, (information * saturated).astype(np.float32), information
 
 
 def _excluded(context: _Context, clause: Clause) -> np.ndarray:
@@ -204,25 +305,17 @@ def _excluded(context: _Context, clause: Clause) -> np.ndarray:
     return where
 
 
-def _spelling_weights(reader: Reader, parsed: ParsedQuery, params: Params) -> dict[Word, dict[str, float]]:
-    """Each positive query word's spellings in the index, weighed (the likeliest 1)."""
-    in_runs = {w for run in parsed.runs for w in run}
-    runs = list(parsed.runs) + [c.words for g in parsed.groups for c in g if c.phrase]
-    runs += [(w,) for w in parsed.words if w not in in_runs]
-    likely: dict[Word, dict[str, float]] = {}
-    for run in runs:
-        for word, probabilities in zip(run, likely_spellings(reader, run)):
-            if probabilities and word not in likely:
-                likely[word] = probabilities
+def _typed_weights(reader: Reader, parsed: ParsedQuery, params: Params) -> dict[Word, dict[str, float]]:
+    """Each positive query word's spellings in the index, weighed as typed: a word typed
+    with diacritics weighs its own spelling 1 and the others :attr:`Params.other_spelling`;
+    one typed without weighs every spelling 1 (until :func:`_read` knows better)."""
     weights: dict[Word, dict[str, float]] = {}
     for word in parsed.words:
         spellings = set(reader.spellings(s.BODY, word.folded)) | set(reader.spellings(s.TITLE, word.folded))
         if word.accented:
             weights[word] = {t: 1.0 if t == word.exact else params.other_spelling for t in spellings}
-            continue
-        probable = likely.get(word, {})
-        top = max(probable.values(), default=1.0)
-        weights[word] = {t: max(probable.get(t, 0.0) / top, params.unlikely_reading) for t in spellings}
+        else:
+            weights[word] = dict.fromkeys(spellings, 1.0)
     return weights
 
 
@@ -231,14 +324,14 @@ def _proximity(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarr
     of its own: its frequency is how often the two stand together (weighed by field), its
     idf how rare that is, estimated from ``docs`` (the best matches among those ``keep``
     allows)."""
-    reader, params = context.reader, context.params
+    params = context.params
     total = np.zeros(docs.size)
     keys: dict[tuple[Word, str], np.ndarray] = {}
 
     def near(word: Word, field: str) -> np.ndarray:
         if (word, field) not in keys:
             likely = [t for t, w in context.weights.get(word, {}).items() if w >= NEAR_SPELLING]
-            found = [reader.positions(field, t, docs) for t in likely]
+            found = [context.keys(field, t, docs) for t in likely]
             keys[word, field] = np.sort(np.concatenate(found)) if found else EMPTY
         return keys[word, field]
 

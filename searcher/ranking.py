@@ -34,17 +34,17 @@ class Params:
     """The ranking's tunable constants (tuned on the judged sets, see bench/RELEVANCE.md)."""
 
     k1: float = 1.2
-    title_weight: float = 2.0  # a title word counts as this many body words
+    title_weight: float = 4.0  # a title's BM25 counts this many times a body's
     title_b: float = 0.5  # length normalization in the title ...
     body_b: float = 0.75  # ... and in the body
-    coverage_power: float = 2.0  # how much missing query words cost
-    short_query: int = 2  # queries of up to this many words match only documents with all of them ...
+    coverage_power: float = 1.0  # how much missing query words cost (the score is multiplied by coverage ** this)
+    short_query: int = 3  # queries of up to this many words match only documents with all of them ...
     long_coverage: float = 0.2  # ... longer ones also those with this share of the best one's information
-    other_spelling: float = 0.1  # a word typed with diacritics: weight of its other spellings
+    other_spelling: float = 0.05  # a word typed with diacritics: weight of its other spellings
     unlikely_reading: float = 0.1  # typed without: least weight of a spelling, relative to the likeliest
     same_word: float = 1.0  # proximity: neighbouring query words inside one pyvi word
     next_word: float = 0.5  # ... in two neighbouring words
-    proximity_weight: float = 1.0  # proximity's share of the score, relative to one word's idf
+    proximity_weight: float = 0.5  # proximity's share of the score, relative to one word's idf
     proximity_k1: float = 1.0
 
 

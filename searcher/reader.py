@@ -110,6 +110,7 @@ class Reader:
         self.size = sum(segment.size for segment in self.segments)  # document numbers in use
         self.count = int(whoosh_reader.doc_count())  # live documents
         self._memo: dict[Hashable, Any] = {}  # per-document arrays of this reader
+        self._last_masks: tuple[Any, list[np.ndarray]] = (None, [])
         # What combines every segment is cached under this reader's token: a new reader drops it.
         self.token = "reader:" + ",".join(f"{seg.id}-{seg.deletions}" for seg in self.segments)
         self.cache.retain({segment.id for segment in self.segments} | {self.token})
@@ -139,7 +140,7 @@ class Reader:
         if not docs:
             return Postings(EMPTY, np.zeros(0, dtype=np.float32))
         if len(docs) == 1:
-            return Postings(docs[0], next(f for d, f in parts if d.size))
+            return Postings(docs[0], next(f for d, f in parts if d.size))  # (the segment's own arrays)
         return Postings(np.concatenate(docs), np.concatenate([f for d, f in parts if d.size]))
 
     def doc_frequency(self, field: str, term: str) -> int:
@@ -150,23 +151,23 @@ class Reader:
         """Sorted keys ``doc << 32 | position`` of ``term`` in ``field``; only in ``among``
         (sorted docnums) when given. Read whole (per segment) and kept: decoding Whoosh's
         positions is slow, and a query needs a term's positions in many documents."""
-        keys = self.cached(("k", field, term), lambda: self._all_positions(field, term))
-        return keys if among is None else restrict(keys, among)
-
-    def sample_positions(self, field: str, term: str, docs: np.ndarray) -> np.ndarray:
-        """:meth:`positions` in a few sorted documents, read for them only (blocks holding
-        none of them are skipped) and not kept: for statistics over a sample."""
-        parts = []
-        for seg in self.segments:
-            local = docs[(docs >= seg.offset) & (docs < seg.offset + seg.size)] - seg.offset
-            if local.size:
-                parts.append(codec.positions(seg.leaf, field, term, local) + (seg.offset << 32))
-        return np.concatenate(parts) if parts else EMPTY
-
-    def _all_positions(self, field: str, term: str) -> np.ndarray:
         parts = self._per_segment("k", (field, term), lambda seg: codec.positions(seg.leaf, field, term))
-        shifted = [keys + (seg.offset << 32) for keys, seg in zip(parts, self.segments) if keys.size]
-        return np.concatenate(shifted) if shifted else EMPTY
+        masks = self._masks(among) if among is not None else [None] * len(parts)
+        found = []
+        for keys, seg, mask in zip(parts, self.segments, masks):
+            if keys.size and mask is not None:
+                keys = keys[mask[keys >> 32]] if mask.any() else EMPTY
+            if keys.size:
+                found.append(keys + (seg.offset << 32))
+        return found[0] if len(found) == 1 else np.concatenate(found) if found else EMPTY
+
+    def _masks(self, docs: np.ndarray) -> list[np.ndarray]:
+        """For each segment, which of its documents are among ``docs`` (kept for the last ``docs``)."""
+        if self._last_masks[0] is not docs:
+            inside = np.zeros(self.size, dtype=bool)
+            inside[docs] = True
+            self._last_masks = (docs, [inside[seg.offset : seg.offset + seg.size] for seg in self.segments])
+        return self._last_masks[1]
 
     def vocabulary(self, field: str) -> list[str]:
         """Every term of ``field``, sorted."""

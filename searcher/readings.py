@@ -1,24 +1,24 @@
-"""What a query typed without diacritics most likely meant, learned from the index itself.
+"""What a query typed without diacritics most likely meant: the readings of its words.
 
     bong da   ->  bóng đá 0.97, bóng đã 0.01 …   (the articles say "bóng đá")
 
 Each word typed without diacritics may be any spelling the index has for it (``cong``: công,
 cộng, cống …). A spelling's own weight is how many articles use it; two words typed next to
-each other also count how often each pair of spellings stands side by side in a sample of
-the articles that have both, twice when inside one pyvi word, so the compounds the news
-writes win (``co so`` -> ``cơ sở``, where ``cơ`` and ``sở`` alone might lose to ``có`` and
+each other also count how often each pair of spellings stands side by side in the articles
+that match the query best, twice when inside one pyvi word, so the compounds the news writes
+win (``co so`` -> ``cơ sở``, where ``cơ`` and ``sở`` alone might lose to ``có`` and
 ``số``). Words typed with diacritics are taken as typed and inform their neighbours
 (``cong đoàn`` -> ``công đoàn``).
 
-Over a run of typed words this is a chain, solved exactly by the forward-backward algorithm:
-:func:`likely_spellings` gives each word's spellings with their probability (ranking weighs
-a document's spellings by them), :func:`suggestion` the most likely one written back into
-the query ("Did you mean").
+Over a run of typed words this is a chain, solved exactly by the forward-backward algorithm
+(:func:`posteriors`): each word's spellings get a probability. Ranking weighs a document's
+spellings by them (:mod:`searcher.matching`); :func:`suggestion` writes the likeliest back
+into the query ("Did you mean").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -28,66 +28,82 @@ from .normalize import nfc
 from .query import Word
 from .reader import Reader
 
-__all__ = ["likely_spellings", "suggestion"]
+__all__ = ["options", "pair_counts", "posteriors", "suggestion", "unigram"]
 
-FIELD = s.BODY  # the most text to learn from
-SPELLINGS = 10  # most used spellings of a word that are weighed
-SAMPLE = 240  # articles having both words of a pair, whose positions are read to count it ...
-CHUNKS = 6  # ... in this many runs of consecutive articles (fewer blocks of postings to read)
 MAX_WORDS = 12  # longer unaccented runs (pasted text) get no suggestion
 UNIGRAM_WEIGHT = 0.1  # a spelling's own frequency (log) weighs this much against a pair's
 
 
-def likely_spellings(reader: Reader, run: Sequence[Word]) -> list[dict[str, float]]:
-    """For each word of ``run`` (words typed side by side), its likely spellings in the
-    index with their probability. A word typed with diacritics is itself, with probability 1;
-    one the index does not know has none."""
-    key = ("readings", tuple(w.exact if w.accented else w.folded for w in run))
-    return reader.cached(key, lambda: _posteriors(reader, run))
-
-
-def _posteriors(reader: Reader, run: Sequence[Word]) -> list[dict[str, float]]:
-    options = [_options(reader, word) for word in run]
-    result: list[dict[str, float]] = [{} for _ in run]
-    i = 0
-    while i < len(run):  # chains of words the index knows, split where one is unknown
-        if not options[i]:
-            i += 1
-            continue
-        end = i
-        while end < len(run) and options[end]:
-            end += 1
-        for k, probabilities in enumerate(_forward_backward(reader, options[i:end], list(run[i:end]))):
-            result[i + k] = dict(zip(options[i + k], probabilities.tolist()))
-        i = end
-    return result
-
-
-def _options(reader: Reader, word: Word) -> list[str]:
+def options(reader: Reader, word: Word) -> list[str]:
+    """The spellings ``word`` may be in the index, most used first: itself when typed with
+    diacritics (if the index has it), else every spelling that folds to it."""
     if word.accented:
-        return [word.exact] if reader.doc_frequency(FIELD, word.exact) or reader.doc_frequency(s.TITLE, word.exact) else []
-    found = sorted(reader.spellings(FIELD, word.folded), key=lambda t: (-reader.doc_frequency(FIELD, t), t))
-    return found[:SPELLINGS]
+        return [word.exact] if reader.doc_frequency(s.BODY, word.exact) or reader.doc_frequency(s.TITLE, word.exact) else []
+
+    def find() -> list[str]:
+        found = set(reader.spellings(s.BODY, word.folded)) | set(reader.spellings(s.TITLE, word.folded))
+        return sorted(found, key=lambda t: (-reader.doc_frequency(s.BODY, t), t))
+
+    return reader.cached(("options", word.folded), find)
 
 
-def _forward_backward(reader: Reader, options: list[list[str]], words: list[Word]) -> list[np.ndarray]:
-    unigram = [UNIGRAM_WEIGHT * np.log1p([reader.doc_frequency(FIELD, o) for o in opts]) for opts in options]
-    pair = [
-        np.log1p(_pair_counts(reader, words[i - 1].folded, options[i - 1], words[i].folded, options[i]))
-        for i in range(1, len(options))
-    ]
-    forward = [unigram[0]]
-    for i in range(1, len(options)):
-        forward.append(unigram[i] + _logsumexp(forward[-1][:, None] + pair[i - 1], axis=0))
-    backward = [np.zeros(len(options[-1]))]
-    for i in range(len(options) - 2, -1, -1):
-        backward.insert(0, _logsumexp(pair[i] + (unigram[i + 1] + backward[0])[None, :], axis=1))
-    posteriors = []
+def unigram(reader: Reader, spellings: Sequence[str]) -> np.ndarray:
+    """Each spelling's own log-weight: how many articles use it."""
+    return UNIGRAM_WEIGHT * np.log1p([reader.doc_frequency(s.BODY, t) for t in spellings])
+
+
+def pair_counts(first: Sequence[np.ndarray], second: Sequence[np.ndarray]) -> np.ndarray:
+    """How often each spelling of one word is followed by each spelling of the next, from
+    their positions in one field (sorted keys ``doc << 32 | position``, one array per
+    spelling): twice inside one pyvi word, once across two.
+
+        >>> pair_counts([np.array([1, 10])], [np.array([2]), np.array([13])]).tolist()
+        [[2.0, 1.0]]
+    """
+    counts = np.zeros((len(first), len(second)))
+    keys, spelling = _tagged(first)
+    following, following_spelling = _tagged(second)
+    if keys.size == 0 or following.size == 0:
+        return counts
+    order = np.argsort(following, kind="stable")
+    following, following_spelling = following[order], following_spelling[order]
+    for step, weight in ((1, 2.0), (WORD_GAP, 1.0)):
+        wanted = keys + step
+        at = np.minimum(np.searchsorted(following, wanted), following.size - 1)
+        hit = following[at] == wanted
+        np.add.at(counts, (spelling[hit], following_spelling[at[hit]]), weight)
+    return counts
+
+
+def _tagged(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The arrays as one, with the index of the array each value came from."""
+    if not arrays:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    sizes = [a.size for a in arrays]
+    return np.concatenate(arrays), np.repeat(np.arange(len(arrays)), sizes)
+
+
+def posteriors(unigrams: Sequence[np.ndarray], pairs: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Each word's spellings' probabilities in a chain: ``unigrams[i]`` are the log-weights
+    of word i's spellings, ``pairs[i]`` the counts of word i's spellings followed by word
+    i+1's (each pair weighs ``log(1 + count)``).
+
+        >>> [p.round(2).tolist() for p in posteriors([np.zeros(2), np.zeros(2)], [np.array([[0, 20], [0, 0]])])]
+        [[0.92, 0.08], [0.08, 0.92]]
+    """
+    logs = [np.log1p(p) for p in pairs]
+    forward = [unigrams[0]]
+    for i in range(1, len(unigrams)):
+        forward.append(unigrams[i] + _logsumexp(forward[-1][:, None] + logs[i - 1], axis=0))
+    backward = [np.zeros(len(unigrams[-1]))]
+    for i in range(len(unigrams) - 2, -1, -1):
+        backward.insert(0, _logsumexp(logs[i] + (unigrams[i + 1] + backward[0])[None, :], axis=1))
+    result = []
     for f, b in zip(forward, backward):
         joint = f + b
         weights = np.exp(joint - joint.max())
-        posteriors.append(weights / weights.sum())
-    return posteriors
+        result.append(weights / weights.sum())
+    return result
 
 
 def _logsumexp(values: np.ndarray, axis: int) -> np.ndarray:
@@ -95,75 +111,33 @@ def _logsumexp(values: np.ndarray, axis: int) -> np.ndarray:
     return (top + np.log(np.exp(values - top).sum(axis=axis, keepdims=True))).squeeze(axis)
 
 
-def _pair_counts(reader: Reader, first: str, firsts: list[str], second: str, seconds: list[str]) -> np.ndarray:
-    """How often each spelling of ``first`` is followed by each of ``second``, in a sample of
-    the articles that have both words; a pair inside one word (a compound) counts twice."""
-    if len(firsts) == 1 and len(seconds) == 1:
-        return np.zeros((1, 1))  # nothing to choose
-    return reader.cached(("pairs", first, second), lambda: _count_pairs(reader, firsts, seconds))
-
-
-def _count_pairs(reader: Reader, firsts: list[str], seconds: list[str]) -> np.ndarray:
-    counts = np.zeros((len(firsts), len(seconds)))
-    docs_first = np.unique(np.concatenate([reader.postings(FIELD, t).docs for t in firsts]))
-    docs_second = np.unique(np.concatenate([reader.postings(FIELD, t).docs for t in seconds]))
-    both = np.intersect1d(docs_first, docs_second, assume_unique=True)
-    both = _sample(both[reader.live[both]])
-    if both.size == 0:
-        return counts
-    after = [reader.sample_positions(FIELD, t, both) for t in seconds]
-    for a, term in enumerate(firsts):
-        keys = reader.sample_positions(FIELD, term, both)
-        for b, follows in enumerate(after):
-            counts[a, b] = 2 * np.isin(keys + 1, follows).sum() + np.isin(keys + WORD_GAP, follows).sum()
-    return counts
-
-
-def _sample(docs: np.ndarray) -> np.ndarray:
-    """At most :data:`SAMPLE` of the sorted ``docs``, in :data:`CHUNKS` runs spread over them."""
-    if docs.size <= SAMPLE:
-        return docs
-    size = SAMPLE // CHUNKS
-    starts = np.linspace(0, docs.size - size, CHUNKS).astype(np.int64)
-    return docs[np.unique((starts[:, None] + np.arange(size)[None, :]).ravel())]
-
-
 # -- the suggestion --------------------------------------------------------------------------
 
 
-def suggestion(reader: Reader, text: str) -> str | None:
-    """``text`` with diacritics on its unaccented words, or None when that changes nothing."""
+def suggestion(text: str, likeliest: Mapping[str, str]) -> str | None:
+    """``text`` with each word typed without diacritics written as its likeliest spelling
+    (``likeliest``: folded word -> spelling), or None when that changes nothing.
+
+        >>> suggestion('Cong doan -ban "hoi nghi"', {"cong": "công", "doan": "đoàn", "hoi": "hội", "nghi": "nghị"})
+        'Công đoàn -ban "hội nghị"'
+    """
     text = nfc(text)
-    runs = _runs(text)
-    if sum(1 for run in runs for word, _, _ in run if not word.accented) > MAX_WORDS:
+    words = [(token, start, end) for token, start, end in tokens(text) if _plain_word(text, token, end)]
+    if len(words) > MAX_WORDS:
         return None
     pieces, done = [], 0
-    for run in runs:
-        likely = likely_spellings(reader, [word for word, _, _ in run])
-        for (word, start, end), spellings in zip(run, likely):
-            if word.accented or not spellings:
-                continue
-            best = max(spellings, key=lambda spelling: (spellings[spelling], spelling))
-            pieces += [text[done:start], _cased(text[start:end], best)]
+    for token, start, end in words:
+        spelling = likeliest.get(fold_term(normalize_term(token)))
+        if spelling:
+            pieces += [text[done:start], _cased(token, spelling)]
             done = end
     suggested = "".join(pieces) + text[done:]
     return suggested if suggested != text else None
 
 
-def _runs(text: str) -> list[list[tuple[Word, int, int]]]:
-    """The words of ``text`` as (word, start, end), in runs separated by spaces only; the
-    query syntax (``OR``, ``title:``), numbers and punctuation are not words here."""
-    runs: list[list[tuple[Word, int, int]]] = [[]]
-    previous = 0
-    for token, start, end in tokens(text):
-        exact = normalize_term(token)  # (normalized: ky -> ki, as indexed)
-        word = token.isalpha() and token != "OR" and text[end : end + 1] != ":"
-        if not word or (runs[-1] and not text[previous:start].isspace()):
-            runs.append([])
-        if word:
-            runs[-1].append((Word(exact, fold_term(exact)), start, end))
-        previous = end
-    return [run for run in runs if run]
+def _plain_word(text: str, token: str, end: int) -> bool:
+    """A word typed without diacritics, not the query syntax (``OR``, ``title:``) nor a number."""
+    return token.isalpha() and token != "OR" and text[end : end + 1] != ":" and normalize_term(token) == fold_term(normalize_term(token))
 
 
 def _cased(typed: str, spelling: str) -> str:
