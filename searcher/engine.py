@@ -186,8 +186,9 @@ def _search(reader: Reader, request: SearchRequest) -> SearchResults:
     parsed = parse(request.query)
     if not (parsed.groups or parsed.excluded):
         return SearchResults(query=request.query, total=0, took_ms=_ms(started), offset=request.offset, limit=request.limit)
-    keep = allowed(reader, since=request.since, until=request.until, year=request.year, source=request.source)
-    ranking = rank(reader, parsed, keep=keep)
+    filters = (request.since, request.until, request.year, request.source)
+    # The same query again (the next page, a reload) is not ranked again.
+    ranking = reader.cached(("rank", parsed, *filters), lambda: rank(reader, parsed, keep=allowed(reader, *filters)))
     suggested = suggestion(request.query, ranking.readings) if request.suggest else None
     wanted = request.offset + request.limit
     groups = reader.groups() if request.collapse else None

@@ -234,7 +234,7 @@ class Index:
 def fingerprint(article: Article) -> str:
     """A hash of everything stored about an article: equal means unchanged."""
     parts = [article.title, article.text, str(article.date or ""), article.url or "", article.source or "", article.file or "",
-             *(f"{key}={value}" for key, value in article.metadata)]
+             *(f"{key}={value}" for key, value in article.metadata), "" if article.headline else "no headline"]
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -322,7 +322,7 @@ def _merge_when_many(writer: Any, segments: list[Any]) -> list[Any]:
 def _fields(article: Article, digest: str) -> dict[str, Any]:
     fields: dict[str, Any] = {
         s.ID_FIELD: article.id,
-        s.TITLE: article.title,
+        s.TITLE: article.title if article.headline else "",
         s.BODY: article.text,
         s.FINGERPRINT: digest,
     }
@@ -333,6 +333,9 @@ def _fields(article: Article, digest: str) -> dict[str, Any]:
             fields[name] = value
     if article.metadata:
         fields[s.METADATA] = article.metadata
+    if not article.headline:  # shown as the title, searched only as the body's first sentence
+        fields["_stored_" + s.TITLE] = article.title
+        fields[s.HEADLINE] = False
     return fields
 
 
@@ -343,6 +346,7 @@ def article_from_stored(stored: dict[str, Any]) -> Article:
         id=stored[s.ID_FIELD], title=stored.get(s.TITLE, ""), text=stored.get(s.BODY, ""),
         date=date.date() if date else None, url=stored.get(s.URL), source=stored.get(s.SOURCE),
         file=stored.get(s.FILE), metadata=tuple(map(tuple, stored.get(s.METADATA, ()))),
+        headline=stored.get(s.HEADLINE, True),
     )
 
 

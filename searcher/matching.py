@@ -101,9 +101,10 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
     if read:
         for word, probabilities in read.items():
             best = max(probabilities.values())
-            context.weights[word] = {t: max(probabilities.get(t, 0.0) / best, params.unlikely_reading) for t in context.weights[word]}
+            context.weights[word] = {  # (rounded: the same query weighs its words the same, and hits the cache)
+                t: max(probabilities.get(t, 0.0) / best, params.unlikely_reading) for t in context.weights[word]
+            }
         context.forget()
-        context.readings_known = True
         first = _score(context, parsed, keep)
     scores = first.scores.copy()
     if runs:
@@ -164,15 +165,16 @@ def _read(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray) -
     for run in runs:
         if all(w.accented for w in run):
             continue
-        spellings = [readings.options(reader, w)[:READING_SPELLINGS] for w in run]
+        spellings = [readings.options(reader, w, READING_SPELLINGS) for w in run]
         start = 0
         for end in range(len(run) + 1):  # chains of known words (one the index lacks breaks it)
             if end < len(run) and spellings[end]:
                 continue
             if end > start:
                 chain = range(start, end)
-                pairs = [
-                    readings.pair_counts(*[[context.keys(s.BODY, t, docs) for t in spellings[j]] for j in (i, i + 1)])
+                pairs: list[np.ndarray] = [
+                    sum(weight * readings.pair_counts(*[[context.keys(f, t, docs) for t in spellings[j]] for j in (i, i + 1)])
+                        for f, weight in context.fields.items())  # type: ignore[misc]
                     for i in chain[:-1]
                 ]
                 probabilities = readings.posteriors([readings.unigram(reader, spellings[i]) for i in chain], pairs)
@@ -206,7 +208,6 @@ class _Context:
         self.idfs: dict[Word, float] = {}  # each word's, once scored
         self.present: dict[Word, np.ndarray] = {}  # the documents having each word
         self._keys: dict[tuple[str, str], np.ndarray] = {}
-        self.readings_known = False  # whether the weights of words typed without diacritics are their readings
 
     def keys(self, field: str, term: str, docs: np.ndarray) -> np.ndarray:
         """The positions of ``term`` in the sorted ``docs`` (always the same ones in a query)."""
@@ -251,11 +252,8 @@ def _clause(context: _Context, clause: Clause) -> _Match:
 def _word(context: _Context, word: Word, fields: Sequence[str]) -> _Match:
     """BM25 of one query word in ``fields``, its spellings' frequencies weighed."""
     weights = context.weights.get(word, {})
-    if context.readings_known:  # (weighed by this query's readings: seldom asked again)
-        docs, scores, information = _word_scores(context, weights, fields)
-    else:
-        key = ("word", tuple(fields), tuple(sorted(weights.items())), context.params)
-        docs, scores, information = context.reader.cached(key, lambda: _word_scores(context, weights, fields))
+    key = ("word", tuple(fields), tuple(sorted(weights.items())), context.params)
+    docs, scores, information = context.reader.cached(key, lambda: _word_scores(context, weights, fields))
     score, present = np.zeros(context.reader.size), np.zeros(context.reader.size, dtype=bool)
     score[docs], present[docs] = scores, True
     context.idfs.setdefault(word, information)

@@ -29,6 +29,7 @@ class Article:
     file: str | None = None  # the file it was read from, when it was
     # What else the source said, as (key, value) pairs: ("author", "Hải Yến"), ("category", …) …
     metadata: tuple[tuple[str, str], ...] = ()
+    headline: bool = True  # False when the source had no title and ``title`` is the lead's first sentence
 
     def as_json(self) -> dict[str, Any]:
         """What ``GET /api/docs/{id}`` returns."""

@@ -15,6 +15,7 @@ documents are still in postings; :attr:`Reader.live` tells them apart.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -89,12 +90,15 @@ class Cache:
 
 
 def _nbytes(value: Any) -> int:
+    """About how much memory ``value`` holds."""
     if isinstance(value, np.ndarray):
         return int(value.nbytes) + 100
-    if isinstance(value, Postings):
-        return int(value.docs.nbytes + value.frequencies.nbytes) + 200
+    if dataclasses.is_dataclass(value):
+        return 100 + sum(_nbytes(getattr(value, f.name)) for f in dataclasses.fields(value))
     if isinstance(value, (list, tuple)):
         return 64 + sum(_nbytes(v) for v in value)
+    if isinstance(value, dict):
+        return 64 + sum(_nbytes(k) + _nbytes(v) for k, v in value.items())
     if isinstance(value, str):
         return 50 + len(value)
     return 100

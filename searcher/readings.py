@@ -32,11 +32,13 @@ __all__ = ["options", "pair_counts", "posteriors", "suggestion", "unigram"]
 
 MAX_WORDS = 12  # longer unaccented runs (pasted text) get no suggestion
 UNIGRAM_WEIGHT = 0.1  # a spelling's own frequency (log) weighs this much against a pair's
+RARE = 0.005  # a spelling in fewer articles than this share of the most used one's is not weighed
 
 
-def options(reader: Reader, word: Word) -> list[str]:
+def options(reader: Reader, word: Word, most: int | None = None) -> list[str]:
     """The spellings ``word`` may be in the index, most used first: itself when typed with
-    diacritics (if the index has it), else every spelling that folds to it."""
+    diacritics (if the index has it), else every spelling that folds to it; with ``most``,
+    only that many, and none used by fewer than :data:`RARE` of the first's articles."""
     if word.accented:
         return [word.exact] if reader.doc_frequency(s.BODY, word.exact) or reader.doc_frequency(s.TITLE, word.exact) else []
 
@@ -44,7 +46,11 @@ def options(reader: Reader, word: Word) -> list[str]:
         found = set(reader.spellings(s.BODY, word.folded)) | set(reader.spellings(s.TITLE, word.folded))
         return sorted(found, key=lambda t: (-reader.doc_frequency(s.BODY, t), t))
 
-    return reader.cached(("options", word.folded), find)
+    found = reader.cached(("options", word.folded), find)
+    if most is None or not found:
+        return found
+    floor = RARE * reader.doc_frequency(s.BODY, found[0])
+    return [t for t in found[:most] if reader.doc_frequency(s.BODY, t) >= floor] or found[:1]
 
 
 def unigram(reader: Reader, spellings: Sequence[str]) -> np.ndarray:

@@ -27,6 +27,7 @@ URL = "url"
 FILE = "file"
 SOURCE = "source"
 METADATA = "metadata"  # what else the source said: (key, value) pairs
+HEADLINE = "headline"  # False when the title was made from the lead: stored for display, not indexed
 FINGERPRINT = "fingerprint"  # hash of the stored fields: unchanged articles are skipped
 SIGNATURE = "minhash"  # the text's MinHash (duplicates.py): 64 uint32
 GROUP = "similar"  # the key of its group of near-duplicates (a number; its own when it has none)
@@ -47,6 +48,7 @@ def build_schema(segmenter: Segmenter | None = None) -> Schema:
             FILE: STORED(),
             SOURCE: ID(stored=True),
             METADATA: STORED(),
+            HEADLINE: STORED(),
             FINGERPRINT: ID(sortable=True),
             SIGNATURE: COLUMN(columns.FixedBytesColumn(4 * PERMUTATIONS, default=bytes(4 * PERMUTATIONS))),
             GROUP: COLUMN(columns.NumericColumn("Q", default=0)),

@@ -130,3 +130,11 @@ def test_an_index_created_but_still_empty_can_be_searched(engine: SearchEngine) 
     assert engine.exists()
     results = engine.search("cong doan")
     assert (results.total, results.hits) == (0, ())
+
+
+def test_a_title_made_from_the_lead_is_shown_not_searched_as_a_title(engine: SearchEngine) -> None:
+    engine.add_documents([{"id": "x", "title": "", "text": "Giá vàng tăng mạnh. Thị trường sôi động."}])
+    hit = engine.search("gia vang").hits[0]
+    assert hit.title == "Giá vàng tăng mạnh"
+    assert engine.search("title:vang").total == 0
+    assert engine.document("x").headline is False  # type: ignore[union-attr]

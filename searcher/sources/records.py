@@ -107,6 +107,7 @@ def article_from_record(record: Mapping[str, Any], default_id: str | None = None
     date = next((parse_date(record[k]) for k in DATE_KEYS if record.get(k)), None)
     if title and is_date_line(title):  # a date is never a title
         date, title = date or parse_date(title), ""
+    headline = bool(title)
     title = title or title_from_lead(body)
     url = record.get("url") if isinstance(record.get("url"), str) else None
     source = record.get("source") if isinstance(record.get("source"), str) else None
@@ -118,4 +119,4 @@ def article_from_record(record: Mapping[str, Any], default_id: str | None = None
         if key not in _FIELDS and isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip()
     )
     return Article(id=str(doc_id).strip(), title=title, text=body or title, date=date, url=url, source=source,
-                   metadata=metadata)
+                   metadata=metadata, headline=headline)

@@ -79,7 +79,7 @@ def _article(header: dict[str, str], page: Page, name: str, folder: str, file: P
     title = known.get("title") or page.title
     return Article(
         id=known.get("id") or name, title=title, text=page.text or title, date=date or page.date, url=url,
-        source=source, file=str(file.resolve()), metadata=tuple(header.items()),
+        source=source, file=str(file.resolve()), metadata=tuple(header.items()), headline=bool(known.get("title")) or page.headline,
     )
 
 
@@ -157,6 +157,7 @@ class Page:
     title: str
     date: dt.date | None
     text: str
+    headline: bool = True  # False when the page had no title line (``title`` is from the lead)
 
 
 def parse_page(text: str, *, title_first: bool = False) -> Page:
@@ -189,10 +190,8 @@ def parse_page(text: str, *, title_first: bool = False) -> Page:
         if not _is_chrome(line) and not (i < first and _dateline_date(line))
     ]
     if title_at is not None:
-        title = lines[title_at]
-    else:
-        title = title_from_lead(body[0]) if body else ""
-    return Page(title=title, date=date, text="\n".join(body))
+        return Page(title=lines[title_at], date=date, text="\n".join(body))
+    return Page(title=title_from_lead(body[0]) if body else "", date=date, text="\n".join(body), headline=False)
 
 
 _SPACES = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
