@@ -105,6 +105,7 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
                 t: max(probabilities.get(t, 0.0) / best, params.unlikely_reading) for t in context.weights[word]
             }
         context.forget()
+        context.read = True
         first = _score(context, parsed, keep)
     scores = first.scores.copy()
     if runs:
@@ -112,7 +113,7 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
         inside = (at < first.matches.size) & (first.matches[np.minimum(at, first.matches.size - 1)] == top)
         top, at = top[inside], at[inside]
         scores[at] += first.covered[at] ** params.coverage_power * _proximity(context, runs, top, first.keep)
-    return Ranking(matches=first.matches, scores=scores, partial=first.partial, readings=likeliest)
+    return Ranking(matches=first.matches.astype(np.int32), scores=scores.astype(np.float32), partial=first.partial, readings=likeliest)
 
 
 @dataclass
@@ -174,7 +175,7 @@ def _read(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray) -
                 chain = range(start, end)
                 pairs: list[np.ndarray] = [
                     sum(weight * readings.pair_counts(*[[context.keys(f, t, docs) for t in spellings[j]] for j in (i, i + 1)])
-                        for f, weight in context.fields.items())  # type: ignore[misc]
+                        for f, weight in context.fields.items() if f == s.TITLE)  # type: ignore[misc]
                     for i in chain[:-1]
                 ]
                 probabilities = readings.posteriors([readings.unigram(reader, spellings[i]) for i in chain], pairs)
@@ -208,6 +209,7 @@ class _Context:
         self.idfs: dict[Word, float] = {}  # each word's, once scored
         self.present: dict[Word, np.ndarray] = {}  # the documents having each word
         self._keys: dict[tuple[str, str], np.ndarray] = {}
+        self.read = False  # whether words typed without diacritics are weighed by their readings
 
     def keys(self, field: str, term: str, docs: np.ndarray) -> np.ndarray:
         """The positions of ``term`` in the sorted ``docs`` (always the same ones in a query)."""
@@ -252,8 +254,11 @@ def _clause(context: _Context, clause: Clause) -> _Match:
 def _word(context: _Context, word: Word, fields: Sequence[str]) -> _Match:
     """BM25 of one query word in ``fields``, its spellings' frequencies weighed."""
     weights = context.weights.get(word, {})
-    key = ("word", tuple(fields), tuple(sorted(weights.items())), context.params)
-    docs, scores, information = context.reader.cached(key, lambda: _word_scores(context, weights, fields))
+    if context.read:  # (weighed by this query's readings: asked again only as the same query, whose ranking is kept)
+        docs, scores, information = _word_scores(context, weights, fields)
+    else:
+        key = ("word", tuple(fields), tuple(sorted(weights.items())), context.params)
+        docs, scores, information = context.reader.cached(key, lambda: _word_scores(context, weights, fields))
     score, present = np.zeros(context.reader.size), np.zeros(context.reader.size, dtype=bool)
     score[docs], present[docs] = scores, True
     context.idfs.setdefault(word, information)

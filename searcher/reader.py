@@ -42,7 +42,7 @@ T = TypeVar("T")
 class Postings:
     """One term's documents in one field (ascending, deleted ones included) and its frequency in each."""
 
-    docs: np.ndarray  # int64
+    docs: np.ndarray  # int32
     frequencies: np.ndarray  # float32
 
     @property
@@ -139,13 +139,12 @@ class Reader:
         return self.cached(("p", field, term), lambda: self._read_postings(field, term))
 
     def _read_postings(self, field: str, term: str) -> Postings:
-        parts = self._per_segment("p", (field, term), lambda seg: codec.postings(seg.leaf, field, term))
+        # Read from each segment again after a commit (cheap next to positions), kept once, combined.
+        parts = [codec.postings(seg.leaf, field, term) for seg in self.segments]
         docs = [d.astype(np.int64) + seg.offset for (d, _), seg in zip(parts, self.segments) if d.size]
         if not docs:
-            return Postings(EMPTY, np.zeros(0, dtype=np.float32))
-        if len(docs) == 1:
-            return Postings(docs[0], next(f for d, f in parts if d.size))  # (the segment's own arrays)
-        return Postings(np.concatenate(docs), np.concatenate([f for d, f in parts if d.size]))
+            return Postings(EMPTY.astype(np.int32), np.zeros(0, dtype=np.float32))
+        return Postings(np.concatenate(docs).astype(np.int32), np.concatenate([f for d, f in parts if d.size]))
 
     def doc_frequency(self, field: str, term: str) -> int:
         """Documents with ``term`` in ``field`` (deleted ones included, as BM25 statistics go)."""
