@@ -175,7 +175,7 @@ def _read(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray) -
                 chain = range(start, end)
                 pairs: list[np.ndarray] = [
                     sum(weight * readings.pair_counts(*[[context.keys(f, t, docs) for t in spellings[j]] for j in (i, i + 1)])
-                        for f, weight in context.fields.items() if f == s.TITLE)  # type: ignore[misc]
+                        for f, weight in context.fields.items())  # type: ignore[misc]
                     for i in chain[:-1]
                 ]
                 probabilities = readings.posteriors([readings.unigram(reader, spellings[i]) for i in chain], pairs)
