@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -43,12 +42,11 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import CORPUS, ROOT, machine  # noqa: E402
+from run import CORPUS, RELEVANCE, ROOT, machine  # noqa: E402
 
 from metrics import Judgments, judged, ndcg, precision, recall, reciprocal_rank  # noqa: E402
 from systems import Documents, System, systems, terms  # noqa: E402
 
-RELEVANCE = Path(os.environ.get("VNSEARCH_RELEVANCE", ROOT.parent / "shared" / "relevance"))
 CACHE = Path.home() / ".cache" / "vnsearch-bench"
 SETS = ("news-dev", "xquad-passages", "xquad-sentences")
 SET_NOTES = {

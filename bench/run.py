@@ -33,6 +33,7 @@ from engines import ENGINES, Record  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("VNSEARCH_CORPUS", ROOT.parent / "shared" / "corpus" / "baomoi-35k.jsonl.gz"))
+RELEVANCE = Path(os.environ.get("VNSEARCH_RELEVANCE", ROOT.parent / "shared" / "relevance"))
 SEED = 20261123
 
 
@@ -133,19 +134,33 @@ def make_queries(records: list[Record], count: int) -> list[str]:
     return queries
 
 
+def pasted_questions(count: int) -> list[str]:
+    """Whole questions of 15 to 25 words, as people paste them: the XQuAD-vi questions in
+    ``../shared/relevance`` (about Wikipedia, not the news: what is timed is their length)."""
+    path = RELEVANCE / "xquad-vi" / "queries.jsonl"
+    if not path.exists():
+        return []
+    questions = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+    long = [q for q in questions if 15 <= len(q.split()) <= 25]
+    return random.Random(SEED + 3).sample(long, min(count, len(long)))
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure_queries(engine: object, queries: list[str]) -> dict[str, float]:
+def measure_queries(engine: object, queries: list[str], questions: list[str]) -> dict[str, float]:
     """Latency with a warm engine: of queries it has answered before (the first half, asked
-    twice), and of queries it has not (the second half, asked once, after the first)."""
+    twice), of queries it has not (the second half, asked once, after the first), and of
+    pasted questions it has not seen either."""
     seen, new = queries[: len(queries) // 2], queries[len(queries) // 2 :]
     for query in seen:  # warm up
         engine.search(query)  # type: ignore[attr-defined]
-    figures = {}
-    for label, asked in (("seen", seen), ("new", new)):
+    figures = {"p50_questions_ms": 0.0, "p95_questions_ms": 0.0}
+    for label, asked in (("seen", seen), ("new", new), ("questions", questions)):
+        if not asked:
+            continue
         times = []
         for query in asked:
             started = time.perf_counter()
@@ -210,6 +225,8 @@ ROWS = [
     ("query latency p95, ms (queries asked before)", "p95_seen_ms", "{:.2f}", False),
     ("query latency p50, ms (new queries)", "p50_new_ms", "{:.2f}", False),
     ("query latency p95, ms (new queries)", "p95_new_ms", "{:.2f}", False),
+    ("query latency p50, ms (pasted questions, 15-25 words, new)", "p50_questions_ms", "{:.2f}", False),
+    ("query latency p95, ms (pasted questions, 15-25 words, new)", "p95_questions_ms", "{:.2f}", False),
     ("title queries, accented: MRR@10", "mrr_accented", "{:.3f}", True),
     ("title queries, accented: success@1", "s1_accented", "{:.3f}", True),
     ("title queries, no diacritics: MRR@10", "mrr_folded", "{:.3f}", True),
@@ -252,7 +269,7 @@ def run(sizes: list[int], engines: list[str], query_count: int, known: int, cold
                     "size_mb": built["size"] / 1e6,
                     "rss_mb": built["peak_rss"] / 2**20,
                     "pss_mb": built["peak_pss"] / 2**20,
-                    **measure_queries(engine, queries),
+                    **measure_queries(engine, queries, pasted_questions(query_count)),
                     **measure_relevance(engine, records, known),
                 }
                 print(f"[{size}] {name}: {figures[name]}", file=sys.stderr, flush=True)

@@ -98,12 +98,12 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
     runs = _runs(parsed)
     read = _read(context, runs, top)
     likeliest.update({w.folded: max(p, key=p.__getitem__) for w, p in read.items()})
-    if read:
-        for word, probabilities in read.items():
-            best = max(probabilities.values())
-            context.weights[word] = {  # (rounded: the same query weighs its words the same, and hits the cache)
-                t: max(probabilities.get(t, 0.0) / best, params.unlikely_reading) for t in context.weights[word]
-            }
+    weighed = {
+        word: {t: max(probabilities.get(t, 0.0) / max(probabilities.values()), params.unlikely_reading) for t in context.weights[word]}
+        for word, probabilities in read.items()
+    }
+    if any(weights != context.weights[word] for word, weights in weighed.items()):
+        context.weights.update(weighed)
         context.forget()
         context.read = True
         first = _score(context, parsed, keep)
@@ -210,6 +210,7 @@ class _Context:
         self.present: dict[Word, np.ndarray] = {}  # the documents having each word
         self._keys: dict[tuple[str, str], np.ndarray] = {}
         self.read = False  # whether words typed without diacritics are weighed by their readings
+        self.scored: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray, float]] = {}  # each word's, by weights
 
     def keys(self, field: str, term: str, docs: np.ndarray) -> np.ndarray:
         """The positions of ``term`` in the sorted ``docs`` (always the same ones in a query)."""
@@ -254,11 +255,14 @@ def _clause(context: _Context, clause: Clause) -> _Match:
 def _word(context: _Context, word: Word, fields: Sequence[str]) -> _Match:
     """BM25 of one query word in ``fields``, its spellings' frequencies weighed."""
     weights = context.weights.get(word, {})
-    if context.read:  # (weighed by this query's readings: asked again only as the same query, whose ranking is kept)
+    key = ("word", tuple(fields), tuple(sorted(weights.items())), context.params)
+    if key in context.scored:
+        docs, scores, information = context.scored[key]
+    elif context.read:  # (weighed by this query's readings: asked again only as the same query, whose ranking is kept)
         docs, scores, information = _word_scores(context, weights, fields)
     else:
-        key = ("word", tuple(fields), tuple(sorted(weights.items())), context.params)
         docs, scores, information = context.reader.cached(key, lambda: _word_scores(context, weights, fields))
+    context.scored[key] = docs, scores, information
     score, present = np.zeros(context.reader.size), np.zeros(context.reader.size, dtype=bool)
     score[docs], present[docs] = scores, True
     context.idfs.setdefault(word, information)
