@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 from whoosh.searching import Searcher
 
-from . import duplicates
+from . import duplicates, matching
 from . import schema as s
 from .analysis import fold_term
 from .codec import ReadError
@@ -188,7 +188,8 @@ def _search(reader: Reader, request: SearchRequest) -> SearchResults:
         return SearchResults(query=request.query, total=0, took_ms=_ms(started), offset=request.offset, limit=request.limit)
     filters = (request.since, request.until, request.year, request.source)
     # The same query again (the next page, a reload) is not ranked again.
-    ranking = reader.cached(("rank", parsed, *filters), lambda: rank(reader, parsed, keep=allowed(reader, *filters)))
+    params = matching.PARAMS
+    ranking = reader.cached(("rank", parsed, *filters, params), lambda: rank(reader, parsed, keep=allowed(reader, *filters), params=params))
     suggested = suggestion(request.query, ranking.readings) if request.suggest else None
     wanted = request.offset + request.limit
     groups = reader.groups() if request.collapse else None

@@ -112,7 +112,7 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
         at = np.searchsorted(first.matches, top)
         inside = (at < first.matches.size) & (first.matches[np.minimum(at, first.matches.size - 1)] == top)
         top, at = top[inside], at[inside]
-        scores[at] += first.covered[at] ** params.coverage_power * _proximity(context, runs, top, first.keep)
+        scores[at] += _proximity(context, runs, top, first.keep)
     return Ranking(matches=first.matches.astype(np.int32), scores=scores.astype(np.float32), partial=first.partial, readings=likeliest)
 
 
@@ -120,7 +120,6 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
 class _Scored:
     matches: np.ndarray  # sorted
     scores: np.ndarray
-    covered: np.ndarray  # each match's share of the query's information
     partial: bool
     keep: np.ndarray  # the documents allowed, once what the syntax requires is applied
 
@@ -140,7 +139,7 @@ def _score(context: _Context, parsed: ParsedQuery, keep: np.ndarray) -> _Scored:
         groups.append(group)
     if not groups:  # only exclusions: everything else, in index order
         matches = np.flatnonzero(keep)
-        return _Scored(matches, np.zeros(matches.size), np.ones(matches.size), False, keep)
+        return _Scored(matches, np.zeros(matches.size), False, keep)
     present = np.stack([g.present for g in groups])
     candidates = np.flatnonzero(present.any(axis=0) & keep)
     covered = coverage(present[:, candidates], np.array([g.idf for g in groups]))
@@ -148,9 +147,9 @@ def _score(context: _Context, parsed: ParsedQuery, keep: np.ndarray) -> _Scored:
     # Short queries keep the articles with the most of their words; longer ones degrade.
     enough = best * (1.0 if len(groups) <= params.short_query else params.long_coverage)
     chosen = covered >= enough - 1e-9
-    matches, covered = candidates[chosen], covered[chosen]
-    scores = np.sum([g.score[matches] for g in groups], axis=0) * covered**params.coverage_power
-    return _Scored(matches, scores, covered, len(groups) > 1 and best < 1 - 1e-9, keep)
+    matches = candidates[chosen]
+    scores = np.sum([g.score[matches] for g in groups], axis=0)
+    return _Scored(matches, scores, len(groups) > 1 and best < 1 - 1e-9, keep)
 
 
 def _runs(parsed: ParsedQuery) -> list[tuple[Word, ...]]:

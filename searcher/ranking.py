@@ -1,16 +1,18 @@
-"""Scoring as small pure functions over arrays: BM25F, coverage, proximity.
+"""Scoring as small pure functions over arrays: BM25, coverage, proximity.
 
 Nothing here reads the index; :mod:`searcher.matching` gathers the arrays and calls these.
-A document's score for a query is
+A matching document's score for a query is
 
-    coverage ** coverage_power * (sum over words of idf * bm25 + sum over neighbouring words of proximity)
+    sum over words of idf * bm25  +  sum over neighbouring words of proximity
 
 * **BM25** in title and in body, the title's weighted more, summed (as Lucene scores a
   query over several fields); a word typed without diacritics counts each spelling's
-  frequency at the weight of how likely it was meant (see :mod:`searcher.matching`).
-* **coverage**: the share of the query's information (its words' idf) the document has, so
-  a document missing a rare word ranks below one that has it, and missing a common word
+  frequency at the weight of how likely it was meant (see :mod:`searcher.matching`). A
+  document missing a rare word lacks that word's large score; missing a common word
   (``là``, ``gì``) costs little.
+* **coverage**, the share of the query's information (its words' idf) a document has,
+  decides which documents match (:attr:`Params.short_query`, :attr:`Params.long_coverage`);
+  multiplying the score by it as well ranked worse on the judged sets.
 * **proximity**: two query words typed side by side that stand side by side in the document
   (``bóng đá``), more when they are one word to pyvi (``bóng_đá``) than two neighbouring words.
 
@@ -37,14 +39,13 @@ class Params:
     title_weight: float = 4.0  # a title's BM25 counts this many times a body's
     title_b: float = 0.5  # length normalization in the title ...
     body_b: float = 0.75  # ... and in the body
-    coverage_power: float = 1.0  # how much missing query words cost (the score is multiplied by coverage ** this)
     short_query: int = 3  # queries of up to this many words match only documents with all of them ...
     long_coverage: float = 0.2  # ... longer ones also those with this share of the best one's information
     other_spelling: float = 0.05  # a word typed with diacritics: weight of its other spellings
     unlikely_reading: float = 0.1  # typed without: least weight of a spelling, relative to the likeliest
     same_word: float = 1.0  # proximity: neighbouring query words inside one pyvi word
     next_word: float = 0.5  # ... in two neighbouring words
-    proximity_weight: float = 0.5  # proximity's share of the score, relative to one word's idf
+    proximity_weight: float = 0.7  # proximity's share of the score, relative to one word's idf
     proximity_k1: float = 1.0
 
 
