@@ -22,7 +22,9 @@ diacritics, on the same documents. vnsearch's indexes and the pyvi-segmented doc
 cached in ~/.cache/vnsearch-bench (``--cache``); ``--rebuild`` makes them again (needed after
 an indexing change that keeps the schema and analyzer versions). The report gives each set's
 table, checks against the reference figures, and the goals, passed or not; ``--details``
-writes every query's top 10 and scores, to compare rankings between runs::
+writes every query's top 10 and scores, to compare rankings between runs; ``--params``
+changes vnsearch's ranking constants (``searcher.ranking.Params``) for one run, to weigh
+an ingredient (``--params '{"proximity_weight": 0}'``)::
 
     python bench/relevance.py --sets news-dev --systems vnsearch --details /tmp/after.json
 """
@@ -392,7 +394,14 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="make the cached indexes and segmented documents again")
     parser.add_argument("--out", type=Path, help="write the results here (Markdown); default: print them")
     parser.add_argument("--details", type=Path, help="write each query's top 10 and scores here (JSON)")
+    parser.add_argument("--params", type=json.loads, default={}, metavar="JSON",
+                        help='vnsearch\'s ranking constants changed for this run, to weigh an ingredient: \'{"proximity_weight": 0}\'')
     args = parser.parse_args()
+    if args.params:
+        from dataclasses import replace
+
+        from searcher import matching
+        matching.PARAMS = replace(matching.PARAMS, **args.params)
     set_names, system_names = args.sets.split(","), args.systems.split(",")
     for given, known, option in ((set_names, SETS, "--sets"), (system_names, all_systems, "--systems")):
         if unknown := [n for n in given if n not in known]:
@@ -405,7 +414,8 @@ def main() -> None:
     system_names = [s for s in all_systems if s in system_names]
     chosen_of = (("sets", set_names, SETS), ("systems", system_names, all_systems))
     partial_run = ", ".join(
-        f"{what} {', '.join(chosen)} only" for what, chosen, every in chosen_of if len(chosen) < len(every)
+        [f"{what} {', '.join(chosen)} only" for what, chosen, every in chosen_of if len(chosen) < len(every)]
+        + ([f"vnsearch with {json.dumps(args.params)}"] if args.params else [])
     ) or None
     command = "python bench/relevance.py " + " ".join(sys.argv[1:])
     started = time.time()
