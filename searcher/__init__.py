@@ -13,10 +13,11 @@ from .errors import (
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
+    RequestError,
     SearcherError,
     SourceError,
 )
-from .models import Article, Facet, Facets, Hit, IndexInfo, IndexReport, SearchResults, Skipped, Snippet
+from .models import Article, Facet, Facets, Hit, IndexInfo, IndexReport, SearchRequest, SearchResults, Skipped, Snippet
 
 __all__ = [
     "Article",
@@ -29,7 +30,9 @@ __all__ = [
     "IndexNotFoundError",
     "IndexReport",
     "IndexVersionError",
+    "RequestError",
     "SearchEngine",
+    "SearchRequest",
     "SearchResults",
     "SearcherError",
     "Skipped",

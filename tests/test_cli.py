@@ -171,3 +171,12 @@ def test_query_words_need_no_quotes_and_dashes_go_after_double_dash(index: str) 
     assert (unquoted["query"], unquoted["total"]) == ("cong doan", 5)
     after_dashes = json.loads(run("search", "--index", index, "--json", "--", "-lang", "cong", "doan").stdout)
     assert (after_dashes["query"], after_dashes["total"]) == ("-lang cong doan", 3)
+
+
+def test_limits_are_the_engines(index: str) -> None:
+    result = run("search", "x", "--index", index, "--limit", "101")
+    assert result.exit_code == 2
+    assert "Invalid value for '--limit' / '-n': 101 is not in the range 1<=x<=100." in result.stderr
+    deep = run("search", "x", "--index", index, "--page", "2000")
+    assert deep.exit_code == 1
+    assert deep.stderr == "Error: page must be from 1 to 1001 with 10 results a page (got 2000)\n"

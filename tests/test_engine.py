@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, ids
-from searcher import IndexNotFoundError, IndexVersionError, SearchEngine, Skipped
+from searcher import IndexNotFoundError, IndexVersionError, RequestError, SearchEngine, Skipped
+from searcher import engine as engine_module
 from searcher.models import Term
 
 
@@ -138,3 +139,27 @@ def test_a_title_made_from_the_lead_is_shown_not_searched_as_a_title(engine: Sea
     assert hit.title == "Giá vàng tăng mạnh"
     assert engine.search("title:vang").total == 0
     assert engine.document("x").headline is False  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"limit": 0}, "limit must be from 1 to 100 (got 0)"),
+        ({"limit": 101}, "limit must be from 1 to 100 (got 101)"),
+        ({"offset": 10_001}, "offset must be from 0 to 10000 (got 10001): ask for an earlier page"),
+        ({"sort": "newest"}, "unknown sort 'newest': use one of relevance, date"),
+    ],
+)
+def test_out_of_range_requests_are_refused_in_one_line(corpus_engine: SearchEngine, options: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(RequestError) as error:
+        corpus_engine.search("cong doan", **options)
+    assert str(error.value) == message
+
+
+def test_a_bug_is_not_reported_as_a_damaged_index(corpus_engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(engine_module, "rank", broken)
+    with pytest.raises(TypeError, match="a bug"):
+        corpus_engine.search("cong doan")

@@ -98,6 +98,21 @@ def test_no_index_is_503_with_the_reason(tmp_path: Path) -> None:
     assert response.json() == {"detail": f"no index at {tmp_path / 'none'}: run `vnsearch index PATH` to create one"}
 
 
+def test_a_bug_is_a_500_not_an_unavailable_index(corpus_engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(corpus_engine, "search", broken)
+    response = TestClient(create_app(corpus_engine), raise_server_exceptions=False).get("/api/search", params={"q": "bao"})
+    assert response.status_code == 500
+
+
+def test_an_out_of_range_page_is_a_422_naming_the_limit(client: TestClient) -> None:
+    response = client.get("/api/search", params={"q": "bao", "limit": 100, "page": 102})
+    assert response.status_code == 422
+    assert response.json() == {"detail": "page must be from 1 to 101 with 100 results a page (got 102)"}
+
+
 def test_page_shows_results_suggestion_facets_and_pages(client: TestClient) -> None:
     html = client.get("/", params={"q": "cong doan"}).text
     assert '<p class="suggestion" id="suggestion">Ý bạn là: <a href="/?q=c%C3%B4ng+%C4%91o%C3%A0n">công đoàn</a></p>' in html
