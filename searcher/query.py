@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .analysis import fold_term, index_form, is_word, normalize_term, tokens
-from .normalize import nfc
+from .normalize import clean
 
 __all__ = ["MAX_WORDS", "Clause", "ParsedQuery", "Word", "parse", "words_of"]
 
@@ -80,7 +80,7 @@ def words_of(text: str) -> tuple[Word, ...]:
 
 def parse(text: str) -> ParsedQuery:
     """Read a query; never fails: whatever is not syntax is searched as words."""
-    text = "".join(c if c.isprintable() else " " for c in nfc(text)).translate(_QUOTES)
+    text = "".join(c if c.isprintable() else " " for c in clean(text)).translate(_QUOTES)
     items: list[Clause | str] = []
     for match in _CHUNK.finditer(text):
         negated, field = bool(match["neg"]), match["field"]
