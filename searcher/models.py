@@ -164,6 +164,7 @@ class SearchRequest:
     sort: str = "relevance"
     suggest: bool = False
     collapse: bool = True  # near-duplicates as one hit (see Hit.similar)
+    as_typed: bool = False  # keystrokes (Telex, VNI, VIQR) searched as typed, not converted
 
     MAX_LIMIT: ClassVar[int] = 100  # results in one page
     MAX_OFFSET: ClassVar[int] = 10_000  # deeper pages would rank every match
@@ -217,6 +218,7 @@ class SearchResults:
     partial: bool = False  # no document had every word: these match some of them
     suggestion: str | None = None  # the query with diacritics, when typed without: "công đoàn"
     facets: Facets = field(default_factory=Facets)
+    showing: str | None = None  # what was searched instead of ``query``: its keystrokes converted ("coong ddoanf" -> "công đoàn")
 
     @property
     def page(self) -> int:
@@ -236,6 +238,7 @@ class SearchResults:
             "limit": self.limit,
             "partial": self.partial,
             "suggestion": self.suggestion,
+            "showing": self.showing,
             "facets": {
                 "year": [{"value": f.value, "count": f.count} for f in self.facets.years],
                 "source": [{"value": f.value, "count": f.count} for f in self.facets.sources],

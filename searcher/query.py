@@ -41,6 +41,9 @@ class Clause:
     phrase: bool = False
     field: str | None = None  # "title", or None for title and body
     negated: bool = False
+    # Added by rewriting (an abbreviation's long form, a word split in two), not typed: an
+    # alternative of its group weighed as the typed form, never required.
+    expanded: bool = False
 
 
 @dataclass(frozen=True)

@@ -174,9 +174,20 @@ class Reader:
 
     def vocabulary(self, field: str) -> list[str]:
         """Every term of ``field``, sorted."""
-        def merged() -> list[str]:
+        return self.term_counts(field)[0]
+
+    def term_counts(self, field: str) -> tuple[list[str], np.ndarray]:
+        """Every term of ``field``, sorted, and how many documents have it (deleted ones included)."""
+        def merged() -> tuple[list[str], np.ndarray]:
             parts = self._per_segment("t", field, lambda seg: codec.terms(seg.leaf, field))
-            return parts[0] if len(parts) == 1 else sorted(set().union(*parts))
+            if len(parts) == 1:
+                return parts[0]
+            words = sorted(set().union(*(terms for terms, _ in parts)))
+            where = {word: i for i, word in enumerate(words)}
+            counts = np.zeros(len(words), dtype=np.int64)
+            for terms, frequencies in parts:
+                counts[np.fromiter((where[t] for t in terms), dtype=np.int64, count=len(terms))] += frequencies
+            return words, counts
 
         return self.cached(("t", field), merged)
 
