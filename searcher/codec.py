@@ -29,13 +29,13 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length
 
 __all__ = ["ParallelWriter", "ReadError", "Segment", "day_numbers", "deleted", "field_lengths", "numbers",
-           "positions", "postings", "segments", "terms"]
+           "positions", "postings", "segments", "stored_values", "terms"]
 
 # Whoosh signals a malformed file with these (a bare ``Exception`` for a bad block tag).
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error, pickle.UnpicklingError)
@@ -110,6 +110,15 @@ def terms(leaf: Any, field: str) -> tuple[list[str], np.ndarray]:
             words.append(key[len(prefix):].decode("utf-8"))
             counts.append(value[_DOC_FREQUENCY])
         return words, np.frombuffer(b"".join(counts), dtype=">u4").astype(np.int64)
+
+
+def stored_values(leaf: Any, field: str) -> list[Any]:
+    """The stored value of ``field`` in each of the segment's documents (None where unset)."""
+    with reading():
+        column = leaf._perdoc._cached_reader("_stored", STORED_COLUMN)
+        if column is None:
+            return [None] * leaf.doc_count_all()
+        return [(stored or {}).get(field) for stored in column]
 
 
 def postings(leaf: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:

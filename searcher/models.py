@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from .errors import RequestError
 
 __all__ = [
-    "Article", "Facet", "Facets", "Hit", "IndexInfo", "IndexReport", "Repaired", "SearchRequest", "SearchResults",
+    "Article", "Completions", "Facet", "Facets", "Hit", "IndexInfo", "IndexReport", "Repaired", "SearchRequest", "SearchResults",
     "Skipped", "Snippet", "Term",
 ]
 
@@ -245,6 +245,18 @@ class SearchResults:
             },
             "hits": [hit.as_json() for hit in self.hits],
         }
+
+
+@dataclass(frozen=True)
+class Completions:
+    """What a query being typed may become: its last word completed (``GET /api/complete``)."""
+
+    query: str
+    completions: tuple[str, ...] = ()  # whole queries: "cong do" -> "công đoàn", "cộng đồng" …
+    took_ms: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"query": self.query, "completions": list(self.completions), "took_ms": self.took_ms}
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,11 @@ class Reader:
         parts = self._per_segment(kind, field, lambda seg: read(seg.leaf, field))
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
+    def per_segment(self, kind: str, read: Callable[[list[Any]], T], field: str) -> list[T]:
+        """``read`` of each segment's stored values of ``field`` (one per document), kept
+        per segment: after a commit only new segments are read."""
+        return self._per_segment(kind, field, lambda seg: read(codec.stored_values(seg.leaf, field)))
+
     def stored(self, doc: int) -> dict[str, Any]:
         """The stored fields of one document."""
         with codec.reading():
