@@ -88,7 +88,7 @@ def test_document_and_404(client: TestClient) -> None:
 def test_healthz_and_openapi(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok", "documents": 8}
     paths = client.get("/openapi.json").json()["paths"]
-    assert set(paths) == {"/api/search", "/api/docs/{doc_id}", "/healthz"}
+    assert set(paths) == {"/api/search", "/api/docs/{doc_id}", "/api/complete", "/healthz"}
 
 
 def test_no_index_is_503_with_the_reason(tmp_path: Path) -> None:
