@@ -43,10 +43,27 @@ class _Words:
 
 @dataclass(frozen=True, eq=False)
 class _Following:
-    """For each word before (folded), the pairs that start with it, ordered by the folded
-    second word: (folded second, first, second, count)."""
+    """The word pairs of titles as arrays: ``terms`` (sorted by their folded form, which
+    ``folded`` holds), and for each pair its first and second term and count, sorted by the
+    folded first, then the folded second (term numbers sort as their folded forms do)."""
 
-    pairs: dict[str, list[tuple[str, str, str, int]]]
+    terms: list[str]
+    folded: list[str]
+    first_folded: np.ndarray  # int32: the number of the first term that folds as the pair's first
+    second_folded: np.ndarray  # ... as its second
+    first: np.ndarray  # int32 term numbers
+    second: np.ndarray
+    count: np.ndarray
+
+    def rows(self, before: str, low: str = "", high: str = "\U0010ffff") -> range:
+        """The pairs whose first word folds as ``before`` and second folds from ``low`` (included) to ``high``."""
+        def number(word: str) -> int:
+            return bisect.bisect_left(self.folded, word)
+
+        start, end = number(before), number(before + "\x00")
+        a, b = int(np.searchsorted(self.first_folded, start)), int(np.searchsorted(self.first_folded, end))
+        second = self.second_folded[a:b]
+        return range(a + int(np.searchsorted(second, number(low))), a + int(np.searchsorted(second, number(high))))
 
 
 def complete(reader: Reader, text: str, most: int = MOST) -> list[str]:
@@ -92,14 +109,12 @@ def _spelled_back(following: _Following, typed: Sequence[str], last: str) -> lis
     for token in reversed(typed):
         word = normalize_term(index_form(token))
         if word == fold_term(word):
-            pairs = following.pairs.get(word, [])
-            at = bisect.bisect_left(pairs, (fold_term(after),))
-            best = None
-            while at < len(pairs) and pairs[at][0] == fold_term(after):
-                if pairs[at][2] == after and (best is None or pairs[at][3] > best[3]):
-                    best = pairs[at]
-                at += 1
-            word = best[1] if best else word
+            rows = following.rows(word, fold_term(after), fold_term(after) + "\x00")
+            best, most = word, 0
+            for row in rows:
+                if following.terms[following.second[row]] == after and following.count[row] > most:
+                    best, most = following.terms[following.first[row]], int(following.count[row])
+            word = best
         spelled.insert(0, word)
         after = word
     return spelled
@@ -108,15 +123,13 @@ def _spelled_back(following: _Following, typed: Sequence[str], last: str) -> lis
 def _after(reader: Reader, before: str, folded: str, fits: Any, most: int) -> list[str]:
     """The words that follow ``before`` in titles (any spelling of it, when typed without
     diacritics) and start with ``folded``, most frequent first."""
-    pairs = _following(reader).pairs.get(fold_term(before), [])
-    at = bisect.bisect_left(pairs, (folded,))
+    following = _following(reader)
     chosen = []
-    while at < len(pairs) and pairs[at][0].startswith(folded):
-        _, first, second, count = pairs[at]
+    for row in following.rows(fold_term(before), folded, folded + "\U0010ffff"):
+        first, second = following.terms[following.first[row]], following.terms[following.second[row]]
         if fits(second) and (before == fold_term(before) or first == before):
-            chosen.append((count, first, second))
-        at += 1
-    chosen.sort(key=lambda item: (-item[0], item[1], item[2]))
+            chosen.append((-int(following.count[row]), first, second))
+    chosen.sort()
     return list(dict.fromkeys(second for _, _, second in chosen))[:most]
 
 
@@ -168,12 +181,17 @@ def _following(reader: Reader) -> _Following:
         total: Pairs = Counter()
         for pairs in reader.per_segment("title-pairs", title_pairs, s.TITLE):
             total.update(pairs)
-        grouped: dict[str, list[tuple[str, str, str, int]]] = {}
-        for (first, second), count in total.items():
-            grouped.setdefault(fold_term(first), []).append((fold_term(second), first, second, count))
-        for entries in grouped.values():
-            entries.sort()
-        return _Following(grouped)
+        terms = sorted({t for pair in total for t in pair}, key=lambda t: (fold_term(t), t))
+        number = {t: i for i, t in enumerate(terms)}
+        folded = [fold_term(t) for t in terms]
+        # Terms that fold alike get the number of the first of them, so pairs sort by folded forms.
+        first_of: dict[str, int] = {}
+        for i, f in enumerate(folded):
+            first_of.setdefault(f, i)
+        rows = np.array([(first_of[folded[number[a]]], first_of[folded[number[b]]], number[a], number[b], n)
+                         for (a, b), n in total.items()], dtype=np.int64).reshape(-1, 5)
+        rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
+        return _Following(terms, folded, *(rows[:, i].astype(np.int32) for i in range(5)))
 
     return reader.cached(("title-pairs",), make)
 

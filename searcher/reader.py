@@ -17,9 +17,10 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -89,6 +90,15 @@ class Cache:
         return len(self._entries)
 
 
+def _sampled(count: int, items: Iterable[Any], per_item: int = 1, sample: int = 128) -> int:
+    """The size of ``count`` items (``per_item`` values each), from the first few: a large
+    container (a vocabulary) is not walked whole each time it is cached."""
+    first = list(itertools.islice(items, sample * per_item))
+    if not first:
+        return 0
+    return int(sum(_nbytes(v) for v in first) * count * per_item / len(first))
+
+
 def _nbytes(value: Any) -> int:
     """About how much memory ``value`` holds."""
     if isinstance(value, np.ndarray):
@@ -96,9 +106,9 @@ def _nbytes(value: Any) -> int:
     if dataclasses.is_dataclass(value):
         return 100 + sum(_nbytes(getattr(value, f.name)) for f in dataclasses.fields(value))
     if isinstance(value, (list, tuple)):
-        return 64 + sum(_nbytes(v) for v in value)
+        return 64 + _sampled(len(value), value)
     if isinstance(value, dict):
-        return 64 + sum(_nbytes(k) + _nbytes(v) for k, v in value.items())
+        return 64 + _sampled(len(value), itertools.chain.from_iterable(value.items()), 2)
     if isinstance(value, str):
         return 50 + len(value)
     return 100
