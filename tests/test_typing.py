@@ -5,6 +5,7 @@ Each way a user may type a query, as the user's contract: what they type, what t
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,21 @@ def test_api_complete(client) -> None:  # type: ignore[no-untyped-def]
     assert script.status_code == 200 and "/api/complete" in script.text
     page = client.get("/").text
     assert 'list="completions"' in page and '<script src="/typeahead.js" defer></script>' in page
+
+
+def test_cli_says_what_it_searched_and_reads_synonym_files(workdir: Path) -> None:
+    from click.testing import CliRunner
+
+    from searcher.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["search", "coong ddoanf", "-n", "1"], catch_exceptions=False)
+    assert result.stdout.splitlines()[0] == "Showing results for công đoàn; search instead for coong ddoanf (--as-typed)"
+    result = runner.invoke(main, ["search", "coong ddoanf", "--as-typed"], catch_exceptions=False)
+    assert "Showing results" not in result.output
+    (workdir / "mine.txt").write_text("cđvc, công đoàn viên chức\n", encoding="utf-8")
+    mine = runner.invoke(main, ["search", "cđvc", "--synonyms", "mine.txt", "--json"], catch_exceptions=False)
+    phrase = runner.invoke(main, ["search", '"công đoàn viên chức" OR cđvc', "--json"], catch_exceptions=False)
+    assert json.loads(mine.stdout)["total"] == json.loads(phrase.stdout)["total"] == 2
+    result = runner.invoke(main, ["search", "x", "--synonyms", "nope.txt"])
+    assert (result.exit_code, result.output) == (1, "Error: cannot read synonyms from nope.txt: No such file or directory\n")
