@@ -50,10 +50,14 @@ def repaired(reader: Reader, text: str) -> str | None:
     converted = keystrokes.convert(text)
     if converted is None:
         return None
-    typed, meant = _evidence(reader, parse(text)), _evidence(reader, parse(converted))
-    if meant[0] >= max(1, LIKELIER * typed[0]) or (meant[0] == typed[0] == 0 and meant[1] > typed[1]):
-        return converted
-    return None
+
+    def decide() -> str | None:
+        typed, meant = _evidence(reader, parse(text)), _evidence(reader, parse(converted))
+        if meant[0] >= max(1, LIKELIER * typed[0]) or (meant[0] == typed[0] == 0 and meant[1] > typed[1]):
+            return converted
+        return None
+
+    return reader.cached(("keystrokes", text), decide)
 
 
 def _evidence(reader: Reader, parsed: ParsedQuery) -> tuple[int, int]:
