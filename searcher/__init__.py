@@ -17,10 +17,11 @@ from .errors import (
     SearcherError,
     SourceError,
 )
-from .models import Article, Facet, Facets, Hit, IndexInfo, IndexReport, SearchRequest, SearchResults, Skipped, Snippet
+from .models import Article, Completions, Facet, Facets, Hit, IndexInfo, IndexReport, SearchRequest, SearchResults, Skipped, Snippet
 
 __all__ = [
     "Article",
+    "Completions",
     "Facet",
     "Facets",
     "Hit",

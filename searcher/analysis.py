@@ -21,7 +21,6 @@ The tokenizer and filter live at module level because Whoosh pickles them into t
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 from whoosh.analysis import Filter, Tokenizer
 from whoosh.analysis.acore import Token
 
-from .normalize import fold, normalize
+from .normalize import clean, fold, normalize
 from .segment import Segmenter, pyvi_segment
 
 __all__ = ["WORD_GAP", "NormalizeFilter", "VietnameseTokenizer", "analyzer", "fold_term", "normalize_term", "tokens"]
@@ -55,10 +54,9 @@ def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 def nfc_for_offsets(text: str) -> str:
-    """Text is stored in NFC, so offsets computed on NFC text point into what is stored."""
-    if unicodedata.is_normalized("NFC", text):
-        return text
-    return unicodedata.normalize("NFC", text)
+    """Text is stored cleaned (:func:`searcher.normalize.clean`: NFC, look-alike and invisible
+    characters repaired), so offsets computed on cleaned text point into what is stored."""
+    return clean(text)
 
 
 def is_word(token: str) -> bool:

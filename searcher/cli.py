@@ -72,6 +72,10 @@ def index_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+synonyms_option = click.option(
+    "--synonyms", multiple=True, type=click.Path(dir_okay=False),
+    help="A file of synonyms (\"TP.HCM, thành phố Hồ Chí Minh\" a line), beside the built-in abbreviations; repeatable.",
+)
 
 
 @main.command("index")
@@ -113,9 +117,12 @@ def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> Non
               help="Best matches first, or newest first.")
 @click.option("--all", "show_all", is_flag=True,
               help="List near-duplicates (the same story from several sites) each as a hit of its own.")
+@click.option("--as-typed", is_flag=True, help="Search Telex, VNI or VIQR keystrokes as typed, not converted.")
+@synonyms_option
 def search(
     index_path: str, as_json: bool, words: tuple[str, ...], limit: int, page: int, since: dt.datetime | None,
-    until: dt.datetime | None, year: int | None, source: str | None, sort: str, show_all: bool,
+    until: dt.datetime | None, year: int | None, source: str | None, sort: str, show_all: bool, as_typed: bool,
+    synonyms: tuple[str, ...],
 ) -> None:
     """Search the index. Diacritics are optional: "cong doan" finds "công đoàn".
 
@@ -125,13 +132,14 @@ def search(
       vnsearch search "cong doan"
       vnsearch search '"công đoàn cơ sở" -covid' --since 2021-01-01
       vnsearch search "bao lu" --year 2020 --sort date
+      vnsearch search "coong ddoanf"     (Telex keystrokes: searches công đoàn)
       vnsearch search -- -covid bao lu   (after --, everything is the query)
     """
     request = SearchRequest.for_page(
         " ".join(words), page, limit, since=since.date() if since else None, until=until.date() if until else None,
-        year=year, source=source, sort=sort, suggest=True, collapse=not show_all,
+        year=year, source=source, sort=sort, suggest=True, collapse=not show_all, as_typed=as_typed,
     )
-    results = _open(index_path).search(request)
+    results = _open(index_path, synonyms).search(request)
     if as_json:
         click.echo(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -142,7 +150,8 @@ def search(
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-def serve(index_path: str, host: str, port: int) -> None:
+@synonyms_option
+def serve(index_path: str, host: str, port: int, synonyms: tuple[str, ...]) -> None:
     """Serve the search page and the HTTP API (needs: pip install 'vnsearch[server]').
 
     \b
@@ -156,7 +165,8 @@ def serve(index_path: str, host: str, port: int) -> None:
         raise click.ClickException(
             f"vnsearch serve needs the server extra ({error.name} is missing): pip install 'vnsearch[server]'"
         ) from None
-    engine = _open(index_path)
+    engine = _open(index_path, synonyms)
+    engine.synonyms()  # a synonyms file that cannot be read fails here
     documents = engine.info().documents  # fails here, in one line, when there is no index
     click.echo(f"Serving {documents} documents from {engine.path} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     run(engine, host, port)
@@ -239,9 +249,9 @@ def _words(terms: list[Term], attribute: str) -> str:
     return out
 
 
-def _open(index_path: str) -> SearchEngine:
+def _open(index_path: str, synonyms: tuple[str, ...] = ()) -> SearchEngine:
     """The engine on ``index_path``; the default index is built from seeds/ on first use."""
-    engine = SearchEngine(index_path)
+    engine = SearchEngine(index_path, synonyms=synonyms)
     default = click.get_current_context().get_parameter_source("index_path") == ParameterSource.DEFAULT
     if not engine.exists() and default and Path(DEFAULT_SOURCE).is_dir():
         click.echo(f"No index yet: building {index_path}/ from {DEFAULT_SOURCE}/ (first run)…", err=True)
@@ -295,6 +305,8 @@ def _print_report(report: IndexReport, engine: SearchEngine, as_json: bool) -> N
 
 
 def _print_results(results: SearchResults) -> None:
+    if results.showing:
+        click.echo(f"Showing results for {results.showing}; search instead for {results.query} (--as-typed)")
     if results.suggestion:
         click.echo(f"Did you mean: {results.suggestion}")
     if not results.hits:

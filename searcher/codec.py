@@ -29,19 +29,20 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length
 
 __all__ = ["ParallelWriter", "ReadError", "Segment", "day_numbers", "deleted", "field_lengths", "numbers",
-           "positions", "postings", "segments", "terms"]
+           "positions", "postings", "segments", "stored_values", "terms"]
 
 # Whoosh signals a malformed file with these (a bare ``Exception`` for a bad block tag).
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error, pickle.UnpicklingError)
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _MICROSECONDS_PER_DAY = 86_400_000_000
 _MAX_ORDINAL = 3_652_059  # dt.date.max.toordinal()
+_DOC_FREQUENCY = slice(5, 9)  # in a W3 term info: flags (B), weight (f), then the document frequency (I)
 
 
 class ReadError(Exception):
@@ -91,12 +92,33 @@ def deleted(leaf: Any) -> np.ndarray:
         return np.array(sorted(leaf.segment().deleted_docs()), dtype=np.int64)
 
 
-def terms(leaf: Any, field: str) -> list[str]:
-    """Every term of ``field`` in the segment, sorted."""
+def terms(leaf: Any, field: str) -> tuple[list[str], np.ndarray]:
+    """Every term of ``field`` in the segment, sorted, and its document frequency (deleted
+    documents included), read in one pass over the terms table."""
     with reading():
         if field not in leaf.schema:
-            return []
-        return [term.decode("utf-8") for term in leaf.lexicon(field)]
+            return [], np.zeros(0, dtype=np.int64)
+        table = leaf._terms
+        if not hasattr(table, "_tindex"):  # another codec: Whoosh's public (slower) way
+            found = [(term.decode("utf-8"), info.doc_frequency()) for term, info in leaf.iter_field(field)]
+            return [t for t, _ in found], np.array([f for _, f in found], dtype=np.int64)
+        prefix = table._keycoder(field, b"")
+        words, counts = [], []
+        for key, value in table._tindex.items_from(prefix):
+            if not key.startswith(prefix):
+                break
+            words.append(key[len(prefix):].decode("utf-8"))
+            counts.append(value[_DOC_FREQUENCY])
+        return words, np.frombuffer(b"".join(counts), dtype=">u4").astype(np.int64)
+
+
+def stored_values(leaf: Any, field: str) -> list[Any]:
+    """The stored value of ``field`` in each of the segment's documents (None where unset)."""
+    with reading():
+        column = leaf._perdoc._cached_reader("_stored", STORED_COLUMN)
+        if column is None:
+            return [None] * leaf.doc_count_all()
+        return [(stored or {}).get(field) for stored in column]
 
 
 def postings(leaf: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:

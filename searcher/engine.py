@@ -19,37 +19,46 @@ from . import duplicates, matching
 from . import schema as s
 from .analysis import fold_term
 from .codec import ReadError
-from .errors import IndexDamagedError
+from .completion import MOST, complete
+from .errors import IndexDamagedError, RequestError
 from .highlight import snippet
 from .indexer import Index, Progress, article_from_stored
 from .matching import allowed, order, rank
-from .models import Article, Facet, Facets, Hit, IndexInfo, IndexReport, SearchRequest, SearchResults, Skipped, Term
+from .models import Article, Completions, Facet, Facets, Hit, IndexInfo, IndexReport, SearchRequest, SearchResults, Skipped, Term
 from .query import Word, parse
 from .reader import CACHE_BYTES, Cache, Reader
 from .readings import suggestion
+from .rewriting import Rewritten, rewrite
 from .schema import ANALYZED, build_schema
 from .segment import Segmenter
 from .sources import article_from_record
+from .synonyms import INDEX_FILE, Synonyms, load
 
 __all__ = ["SearchEngine"]
 
 T = TypeVar("T")
 FACET_SOURCES = 20  # the sources with most matches (every year is counted)
 SIMILAR_WINDOW = 100  # a hit's near-duplicates are looked for among at least this many best matches
+MAX_TYPED = 1000  # longer texts (pasted, not typed) are not completed
 
 
 class SearchEngine:
     """Search over one index directory; every method is safe to call on a fresh directory."""
 
     def __init__(
-        self, path: str | os.PathLike[str] = "index", *, segmenter: Segmenter | None = None, cache_bytes: int = CACHE_BYTES
+        self, path: str | os.PathLike[str] = "index", *, segmenter: Segmenter | None = None, cache_bytes: int = CACHE_BYTES,
+        synonyms: Sequence[str | os.PathLike[str]] = (),
     ):
         """``segmenter`` is used when this creates the index (default: pyvi); ``cache_bytes``
-        bounds what is kept in memory from the index's files."""
+        bounds what is kept in memory from the index's files; ``synonyms`` are files of
+        synonyms to use beside the built-in abbreviations and the index's own
+        ``synonyms.txt`` (see :mod:`searcher.synonyms`)."""
         self._index = Index(path, segmenter)
         self._searcher: Searcher | None = None
         self._reader: Reader | None = None
         self._cache = Cache(cache_bytes)
+        self._synonym_files = list(synonyms)
+        self._synonyms: Synonyms | None = None
 
     @property
     def path(self) -> str:
@@ -109,19 +118,41 @@ class SearchEngine:
         option; :class:`IndexDamagedError` if the index's files cannot be read.
         """
         request = query if isinstance(query, SearchRequest) else SearchRequest(query, **options)
-        return self._reading(lambda reader: _search(reader, request))
+        table = self.synonyms()
+        return self._reading(lambda reader: _search(reader, request, table))
 
     def suggest(self, text: str) -> str | None:
         """The query as it was most likely meant, with diacritics: ``"cong doan"`` ->
         ``"công đoàn"``, learned from the index's own articles; None when it was typed with
         them, or nothing better is known."""
+        table = self.synonyms()
+
         def suggest(reader: Reader) -> str | None:
-            parsed = parse(text)
-            if not (parsed.groups or parsed.excluded):
+            rewritten = rewrite(reader, text, table)
+            if not (rewritten.parsed.groups or rewritten.parsed.excluded):
                 return None
-            return suggestion(text, rank(reader, parsed).readings)
+            return _suggestion(reader, text, rewritten, rank(reader, rewritten.parsed).readings)
 
         return self._reading(suggest)
+
+    def synonyms(self) -> Synonyms:
+        """The synonyms searches use: the built-in abbreviations, the index's
+        ``synonyms.txt`` and the files given; :class:`SearcherError` for a file that cannot be read."""
+        if self._synonyms is None:
+            own = self._index.path / INDEX_FILE
+            self._synonyms = load(([own] if own.is_file() else []) + self._synonym_files)
+        return self._synonyms
+
+    def complete(self, text: str, limit: int = MOST) -> Completions:
+        """What ``text``, being typed, may become: its last word completed from the index's
+        words and titles, without diacritics as typed (``"cong do"`` -> ``"công đoàn"`` …);
+        at most ``limit`` (1 to 20). The first call reads the index's titles (seconds on a
+        large index); later ones take well under a millisecond."""
+        if not 1 <= limit <= 20:
+            raise RequestError(f"limit must be from 1 to 20 (got {limit})")
+        started = time.perf_counter()
+        found = self._reading(lambda reader: complete(reader, text, limit)) if text.strip() and len(text) <= MAX_TYPED else []
+        return Completions(query=text, completions=tuple(found), took_ms=_ms(started))
 
     def document(self, doc_id: str) -> Article | None:
         """The stored article with this id, or None."""
@@ -181,16 +212,17 @@ class SearchEngine:
         self._reader = None
 
 
-def _search(reader: Reader, request: SearchRequest) -> SearchResults:
+def _search(reader: Reader, request: SearchRequest, synonyms: Synonyms) -> SearchResults:
     started = time.perf_counter()
-    parsed = parse(request.query)
+    rewritten = rewrite(reader, request.query, synonyms, as_typed=request.as_typed)
+    parsed = rewritten.parsed
     if not (parsed.groups or parsed.excluded):
         return SearchResults(query=request.query, total=0, took_ms=_ms(started), offset=request.offset, limit=request.limit)
     filters = (request.since, request.until, request.year, request.source)
     # The same query again (the next page, a reload) is not ranked again.
     params = matching.PARAMS
     ranking = reader.cached(("rank", parsed, *filters, params), lambda: rank(reader, parsed, keep=allowed(reader, *filters), params=params))
-    suggested = suggestion(request.query, ranking.readings) if request.suggest else None
+    suggested = _suggestion(reader, request.query, rewritten, ranking.readings) if request.suggest else None
     wanted = request.offset + request.limit
     groups = reader.groups() if request.collapse else None
     window = max(wanted, SIMILAR_WINDOW)
@@ -202,15 +234,28 @@ def _search(reader: Reader, request: SearchRequest) -> SearchResults:
             break
         window *= 4
     scores = dict(zip(docs, ranking.scores[ranked].tolist()))
+    # The words to mark: those searched, and the spellings typos were read as (wanacry: WannaCry).
+    words = parsed.words + [Word(t, fold_term(t)) for w, t in ranking.readings.items() if fold_term(t) != w]
     hits = tuple(
-        _hit(reader.stored(doc), scores[doc], parsed.words, tuple(reader.ids(np.array(others, dtype=np.int64))))
+        _hit(reader.stored(doc), scores[doc], words, tuple(reader.ids(np.array(others, dtype=np.int64))))
         for doc, others in kept[request.offset : wanted]
     )
     total = _count_groups(groups, ranking.matches) if groups is not None else int(ranking.matches.size)
     return SearchResults(
         query=request.query, total=total, took_ms=_ms(started), hits=hits, offset=request.offset,
         limit=request.limit, partial=ranking.partial, suggestion=suggested, facets=_facets(reader, ranking.matches),
+        showing=rewritten.showing,
     )
+
+
+def _suggestion(reader: Reader, typed: str, rewritten: Rewritten, likeliest: Mapping[str, str]) -> str | None:
+    """The query searched, with each word typed without diacritics as it was likely meant;
+    in a query typed with diacritics, a word typed without them that the index has as typed
+    (``minh`` in ``phạm minh chính``) was meant so, and is kept (unless it was a typo)."""
+    keep: set[str] = set()
+    if parse(typed).accented:
+        keep = {w.folded for w in rewritten.parsed.words if not w.accented and reader.doc_frequency(s.BODY, w.folded)}
+    return suggestion(rewritten.showing or typed, {w: t for w, t in likeliest.items() if w not in keep or fold_term(t) != w})
 
 
 def _count_groups(groups: np.ndarray, docs: np.ndarray) -> int:

@@ -35,6 +35,7 @@ from .codec import ParallelWriter
 from .duplicates import Grouping, signature
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError
 from .models import Article, IndexInfo, IndexReport, Repaired, Skipped
+from .normalize import clean
 from .segment import Segmenter
 from .sources import Reading, read_paths
 
@@ -322,8 +323,8 @@ def _merge_when_many(writer: Any, segments: list[Any]) -> list[Any]:
 def _fields(article: Article, digest: str) -> dict[str, Any]:
     fields: dict[str, Any] = {
         s.ID_FIELD: article.id,
-        s.TITLE: article.title if article.headline else "",
-        s.BODY: article.text,
+        s.TITLE: clean(article.title) if article.headline else "",
+        s.BODY: clean(article.text),
         s.FINGERPRINT: digest,
     }
     if article.date:
@@ -334,7 +335,7 @@ def _fields(article: Article, digest: str) -> dict[str, Any]:
     if article.metadata:
         fields[s.METADATA] = article.metadata
     if not article.headline:  # shown as the title, searched only as the body's first sentence
-        fields["_stored_" + s.TITLE] = article.title
+        fields["_stored_" + s.TITLE] = clean(article.title)
         fields[s.HEADLINE] = False
     return fields
 

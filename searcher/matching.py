@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import readings
+from . import readings, typos
 from . import schema as s
 from .analysis import WORD_GAP
 from .query import Clause, ParsedQuery, Word
@@ -91,7 +91,8 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
     for clause in parsed.excluded:
         keep = keep & ~_excluded(context, clause)
     first = _score(context, parsed, keep)
-    likeliest = _unigram_readings(reader, parsed)
+    likeliest = _unigram_readings(context, parsed)
+    priors = {w: dict(t) for w, t in context.weights.items() if any(v < 1.0 for v in t.values()) and not w.accented}
     if not first.matches.size:
         return Ranking(matches=first.matches, scores=first.scores, partial=first.partial, readings=likeliest)
     top = np.sort(first.matches[_top(first.scores, PROXIMITY_WINDOW)])
@@ -99,7 +100,11 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
     read = _read(context, runs, top)
     likeliest.update({w.folded: max(p, key=p.__getitem__) for w, p in read.items()})
     weighed = {
-        word: {t: max(probabilities.get(t, 0.0) / max(probabilities.values()), params.unlikely_reading) for t in context.weights[word]}
+        word: {
+            # a typo's close spellings weigh less, whatever their reading
+            t: priors.get(word, {}).get(t, 1.0) * max(probabilities.get(t, 0.0) / max(probabilities.values()), params.unlikely_reading)
+            for t in context.weights[word]
+        }
         for word, probabilities in read.items()
     }
     if any(weights != context.weights[word] for word, weights in weighed.items()):
@@ -130,11 +135,12 @@ def _score(context: _Context, parsed: ParsedQuery, keep: np.ndarray) -> _Scored:
     groups: list[_Match] = []
     for clauses in parsed.groups:
         group = _group(context, clauses)
-        if any(c.phrase for c in clauses) and not (group.present & keep).any():
+        typed = [c for c in clauses if not c.expanded]
+        if any(c.phrase for c in typed) and not (group.present & keep).any():
             # A phrase no article has (often pasted text in quotes): its words, as any others.
-            groups += [_clause(context, Clause((word,), field=c.field)) for c in clauses for word in c.words]
+            groups += [_clause(context, Clause((word,), field=c.field)) for c in typed for word in c.words]
             continue
-        if any(c.phrase or c.field for c in clauses):  # what the syntax asks for is required
+        if any(c.phrase or c.field for c in typed):  # what the syntax asks for is required
             keep = keep & group.present
         groups.append(group)
     if not groups:  # only exclusions: everything else, in index order
@@ -165,7 +171,7 @@ def _read(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray) -
     for run in runs:
         if all(w.accented for w in run):
             continue
-        spellings = [readings.options(reader, w, READING_SPELLINGS) for w in run]
+        spellings = [_options(context, w) for w in run]
         start = 0
         for end in range(len(run) + 1):  # chains of known words (one the index lacks breaks it)
             if end < len(run) and spellings[end]:
@@ -185,12 +191,29 @@ def _read(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray) -
     return found
 
 
-def _unigram_readings(reader: Reader, parsed: ParsedQuery) -> dict[str, str]:
-    """Each word typed without diacritics (excluded ones too) as its most used spelling."""
+def _options(context: _Context, word: Word) -> list[str]:
+    """The spellings of ``word`` whose pairs with its neighbours' are counted: those of
+    :func:`readings.options`, or for a typo the most used of its close spellings."""
+    weights = context.weights.get(word, {})
+    if all(w >= 1.0 for w in weights.values()) or word.accented:
+        return readings.options(context.reader, word, READING_SPELLINGS)
+    reader = context.reader
+    return sorted(weights, key=lambda t: (-weights[t] * reader.doc_frequency(s.BODY, t), t))[:READING_SPELLINGS]
+
+
+def _unigram_readings(context: _Context, parsed: ParsedQuery) -> dict[str, str]:
+    """Each word typed without diacritics (excluded ones too) as its most used spelling (for
+    a typo, its close spellings counted at their weight)."""
+    reader = context.reader
     words = list(parsed.words) + [w for c in parsed.excluded for w in c.words]
     likeliest = {}
     for word in words:
-        if not word.accented and (found := readings.options(reader, word)):
+        if word.accented:
+            continue
+        weights = context.weights.get(word)
+        if weights and any(w < 1.0 for w in weights.values()):
+            likeliest[word.folded] = max(sorted(weights), key=lambda t: weights[t] * reader.doc_frequency(s.BODY, t))
+        elif found := readings.options(reader, word):
             likeliest[word.folded] = found[0]
     return likeliest
 
@@ -228,15 +251,23 @@ def _fields(clause: Clause) -> tuple[str, ...]:
 
 
 def _group(context: _Context, group: Sequence[Clause]) -> _Match:
-    """Any of the group's clauses (``a OR b``): the best of their scores."""
+    """Any of the group's clauses (``a OR b``): the best of their scores.
+
+    When rewriting added clauses (an abbreviation's long form), the clauses are forms of one
+    thing: the group's information is that of the articles with any form, and each form
+    scores its share of its own information (its words' BM25, averaged by their idf), so
+    ``TP.HCM`` and ``thành phố Hồ Chí Minh`` count the same.
+    """
     matches = [_clause(context, clause) for clause in group]
     if len(matches) == 1:
         return matches[0]
-    return _Match(
-        score=np.maximum.reduce([m.score for m in matches]),
-        present=np.logical_or.reduce([m.present for m in matches]),
-        idf=max(m.idf for m in matches),
-    )
+    present = np.logical_or.reduce([m.present for m in matches])
+    if not any(c.expanded for c in group):
+        return _Match(np.maximum.reduce([m.score for m in matches]), present, max(m.idf for m in matches))
+    information = idf(min(float(present.sum()), context.documents), context.documents)
+    weights = [context.params.expansion_weight if c.expanded else 1.0 for c in group]
+    scores = [w * m.score * (information / m.idf) for w, m in zip(weights, matches) if m.idf > 0]
+    return _Match(np.maximum.reduce(scores) if scores else np.zeros(context.reader.size), present, information)
 
 
 def _clause(context: _Context, clause: Clause) -> _Match:
@@ -314,15 +345,26 @@ def _excluded(context: _Context, clause: Clause) -> np.ndarray:
 def _typed_weights(reader: Reader, parsed: ParsedQuery, params: Params) -> dict[Word, dict[str, float]]:
     """Each positive query word's spellings in the index, weighed as typed: a word typed
     with diacritics weighs its own spelling 1 and the others :attr:`Params.other_spelling`;
-    one typed without weighs every spelling 1 (until :func:`_read` knows better)."""
+    one typed without weighs every spelling 1 (until :func:`_read` knows better). A word
+    typed without diacritics that the index barely knows also has the spellings of its close
+    words (:mod:`searcher.typos`), at :attr:`Params.typo` for each edit (one typed with them
+    was typed with care)."""
     weights: dict[Word, dict[str, float]] = {}
     for word in parsed.words:
-        spellings = set(reader.spellings(s.BODY, word.folded)) | set(reader.spellings(s.TITLE, word.folded))
+        spellings = _spellings(reader, word.folded)
         if word.accented:
             weights[word] = {t: 1.0 if t == word.exact else params.other_spelling for t in spellings}
         else:
             weights[word] = dict.fromkeys(spellings, 1.0)
+        if not word.accented and sum(reader.doc_frequency(s.BODY, t) for t in spellings) <= typos.BARELY:  # (no lexicon for known words)
+            for close, edits in typos.close(reader, word.folded):
+                for spelling in _spellings(reader, close):
+                    weights[word].setdefault(spelling, params.typo**edits)
     return weights
+
+
+def _spellings(reader: Reader, folded: str) -> set[str]:
+    return set(reader.spellings(s.BODY, folded)) | set(reader.spellings(s.TITLE, folded))
 
 
 def _proximity(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray, keep: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from .errors import RequestError
 
 __all__ = [
-    "Article", "Facet", "Facets", "Hit", "IndexInfo", "IndexReport", "Repaired", "SearchRequest", "SearchResults",
+    "Article", "Completions", "Facet", "Facets", "Hit", "IndexInfo", "IndexReport", "Repaired", "SearchRequest", "SearchResults",
     "Skipped", "Snippet", "Term",
 ]
 
@@ -164,6 +164,7 @@ class SearchRequest:
     sort: str = "relevance"
     suggest: bool = False
     collapse: bool = True  # near-duplicates as one hit (see Hit.similar)
+    as_typed: bool = False  # keystrokes (Telex, VNI, VIQR) searched as typed, not converted
 
     MAX_LIMIT: ClassVar[int] = 100  # results in one page
     MAX_OFFSET: ClassVar[int] = 10_000  # deeper pages would rank every match
@@ -217,6 +218,7 @@ class SearchResults:
     partial: bool = False  # no document had every word: these match some of them
     suggestion: str | None = None  # the query with diacritics, when typed without: "công đoàn"
     facets: Facets = field(default_factory=Facets)
+    showing: str | None = None  # what was searched instead of ``query``: its keystrokes converted ("coong ddoanf" -> "công đoàn")
 
     @property
     def page(self) -> int:
@@ -236,12 +238,25 @@ class SearchResults:
             "limit": self.limit,
             "partial": self.partial,
             "suggestion": self.suggestion,
+            "showing": self.showing,
             "facets": {
                 "year": [{"value": f.value, "count": f.count} for f in self.facets.years],
                 "source": [{"value": f.value, "count": f.count} for f in self.facets.sources],
             },
             "hits": [hit.as_json() for hit in self.hits],
         }
+
+
+@dataclass(frozen=True)
+class Completions:
+    """What a query being typed may become: its last word completed (``GET /api/complete``)."""
+
+    query: str
+    completions: tuple[str, ...] = ()  # whole queries: "cong do" -> "công đoàn", "cộng đồng" …
+    took_ms: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"query": self.query, "completions": list(self.completions), "took_ms": self.took_ms}
 
 
 @dataclass(frozen=True)

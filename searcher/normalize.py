@@ -9,18 +9,23 @@ the same word become the same term:
     True
     >>> fold(normalize("Công đoàn Đà Nẵng"))  # diacritics folded, đ -> d
     'cong doan da nang'
+
+Before any of this, :func:`clean` repairs characters that look right but are not the
+Vietnamese letters (``Ð`` for ``Đ``, invisible characters inside words, fullwidth digits).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
 from unidecode import unidecode
 
-__all__ = ["accented_forms", "canonical", "fold", "is_syllable", "nfc", "normalize", "skeleton"]
+__all__ = ["accented_forms", "canonical", "clean", "fold", "is_syllable", "nfc", "normalize", "skeleton"]
 
 # Combining tone marks: huyền, sắc, ngã, hỏi, nặng.
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -39,6 +44,46 @@ def nfc(text: str) -> str:
     if unicodedata.is_normalized("NFC", text):
         return text
     return unicodedata.normalize("NFC", text)
+
+
+def _character_class(codes: Iterable[int]) -> str:
+    """A regular expression's class of the characters, in ranges (one per character is slow)."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges) + "]"
+
+
+# Look-alikes of đ and Đ (Icelandic eth, African D), common in old web text; format
+# characters (zero-width space, soft hyphen, word joiner, BOM, direction marks: category Cf),
+# which split a word in two where a page inserted them; fullwidth ASCII (２０２１).
+_LOOK_ALIKES = {ord("Ð"): "Đ", ord("ð"): "đ", ord("Ɖ"): "Đ", ord("ɖ"): "đ"}
+_FORMAT = {c: None for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
+_FULLWIDTH = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+_CLEAN = _LOOK_ALIKES | _FORMAT | _FULLWIDTH
+_ODD = re.compile(_character_class(_CLEAN))
+# Tone marks typed as spacing characters after a letter (hoaˊ): the combining marks they stand for.
+_SPACING_TONES = {"ˊ": "\u0301", "´": "\u0301", "ˋ": "\u0300", "˜": "\u0303", "ˀ": "\u0309"}
+_SPACING_TONE = re.compile(f"(?<=[^\\W\\d_])[{''.join(_SPACING_TONES)}]")
+_ANY_SPACING_TONE = re.compile(f"[{''.join(_SPACING_TONES)}]")  # (a lookbehind at every character is slow)
+
+
+def clean(text: str) -> str:
+    """NFC, with the characters that only look like Vietnamese text repaired: ``Ð``/``ð``
+    (and ``Ɖ``/``ɖ``) as ``Đ``/``đ``, invisible format characters removed, spacing tone marks
+    combined with their vowel, fullwidth forms as ASCII. Text is stored and searched so.
+
+        >>> clean("Ðoàn công đo\u200bàn hoaˊ ２０２１")
+        'Đoàn công đoàn hoá 2021'
+    """
+    if _ODD.search(text):
+        text = text.translate(_CLEAN)
+    if _ANY_SPACING_TONE.search(text):
+        text = _SPACING_TONE.sub(lambda m: _SPACING_TONES[m.group()], text)
+    return nfc(text)
 
 
 def canonical(text: str) -> str:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .analysis import fold_term, index_form, is_word, normalize_term, tokens
-from .normalize import nfc
+from .normalize import clean
 
 __all__ = ["MAX_WORDS", "Clause", "ParsedQuery", "Word", "parse", "words_of"]
 
@@ -41,6 +41,9 @@ class Clause:
     phrase: bool = False
     field: str | None = None  # "title", or None for title and body
     negated: bool = False
+    # Added by rewriting (an abbreviation's long form, a word split in two), not typed: an
+    # alternative of its group weighed as the typed form, never required.
+    expanded: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def words_of(text: str) -> tuple[Word, ...]:
 
 def parse(text: str) -> ParsedQuery:
     """Read a query; never fails: whatever is not syntax is searched as words."""
-    text = "".join(c if c.isprintable() else " " for c in nfc(text)).translate(_QUOTES)
+    text = "".join(c if c.isprintable() else " " for c in clean(text)).translate(_QUOTES)
     items: list[Clause | str] = []
     for match in _CHUNK.finditer(text):
         negated, field = bool(match["neg"]), match["field"]

@@ -43,6 +43,8 @@ class Params:
     long_coverage: float = 0.2  # ... longer ones also those with this share of the best one's information
     other_spelling: float = 0.05  # a word typed with diacritics: weight of its other spellings
     unlikely_reading: float = 0.1  # typed without: least weight of a spelling, relative to the likeliest
+    typo: float = 0.5  # a word the index barely knows: weight of a close spelling, for each edit (searcher.typos)
+    expansion_weight: float = 0.5  # an abbreviation's other forms (searcher.synonyms), relative to the form typed
     same_word: float = 1.0  # proximity: neighbouring query words inside one pyvi word
     next_word: float = 0.5  # ... in two neighbouring words
     proximity_weight: float = 0.7  # proximity's share of the score, relative to one word's idf

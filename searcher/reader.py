@@ -17,9 +17,10 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -89,6 +90,15 @@ class Cache:
         return len(self._entries)
 
 
+def _sampled(count: int, items: Iterable[Any], per_item: int = 1, sample: int = 128) -> int:
+    """The size of ``count`` items (``per_item`` values each), from the first few: a large
+    container (a vocabulary) is not walked whole each time it is cached."""
+    first = list(itertools.islice(items, sample * per_item))
+    if not first:
+        return 0
+    return int(sum(_nbytes(v) for v in first) * count * per_item / len(first))
+
+
 def _nbytes(value: Any) -> int:
     """About how much memory ``value`` holds."""
     if isinstance(value, np.ndarray):
@@ -96,9 +106,9 @@ def _nbytes(value: Any) -> int:
     if dataclasses.is_dataclass(value):
         return 100 + sum(_nbytes(getattr(value, f.name)) for f in dataclasses.fields(value))
     if isinstance(value, (list, tuple)):
-        return 64 + sum(_nbytes(v) for v in value)
+        return 64 + _sampled(len(value), value)
     if isinstance(value, dict):
-        return 64 + sum(_nbytes(k) + _nbytes(v) for k, v in value.items())
+        return 64 + _sampled(len(value), itertools.chain.from_iterable(value.items()), 2)
     if isinstance(value, str):
         return 50 + len(value)
     return 100
@@ -174,9 +184,20 @@ class Reader:
 
     def vocabulary(self, field: str) -> list[str]:
         """Every term of ``field``, sorted."""
-        def merged() -> list[str]:
+        return self.term_counts(field)[0]
+
+    def term_counts(self, field: str) -> tuple[list[str], np.ndarray]:
+        """Every term of ``field``, sorted, and how many documents have it (deleted ones included)."""
+        def merged() -> tuple[list[str], np.ndarray]:
             parts = self._per_segment("t", field, lambda seg: codec.terms(seg.leaf, field))
-            return parts[0] if len(parts) == 1 else sorted(set().union(*parts))
+            if len(parts) == 1:
+                return parts[0]
+            words = sorted(set().union(*(terms for terms, _ in parts)))
+            where = {word: i for i, word in enumerate(words)}
+            counts = np.zeros(len(words), dtype=np.int64)
+            for terms, frequencies in parts:
+                counts[np.fromiter((where[t] for t in terms), dtype=np.int64, count=len(terms))] += frequencies
+            return words, counts
 
         return self.cached(("t", field), merged)
 
@@ -246,6 +267,11 @@ class Reader:
     def _column(self, kind: str, field: str, read: Callable[[Any, str], np.ndarray], dtype: Any) -> np.ndarray:
         parts = self._per_segment(kind, field, lambda seg: read(seg.leaf, field))
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+    def per_segment(self, kind: str, read: Callable[[list[Any]], T], field: str) -> list[T]:
+        """``read`` of each segment's stored values of ``field`` (one per document), kept
+        per segment: after a commit only new segments are read."""
+        return self._per_segment(kind, field, lambda seg: read(codec.stored_values(seg.leaf, field)))
 
     def stored(self, doc: int) -> dict[str, Any]:
         """The stored fields of one document."""

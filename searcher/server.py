@@ -4,6 +4,7 @@
     GET /articles/{id}      one article, as a page
     GET /api/search         results as JSON, the shape of ``vnsearch search --json``
     GET /api/docs/{id}      one stored article as JSON (404 for an unknown id)
+    GET /api/complete       completions of a query being typed (search as you type)
     GET /healthz            {"status": "ok", "documents": N}
     GET /docs, /openapi.json   the API's description (FastAPI's)
 
@@ -20,10 +21,11 @@ from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
 from . import __version__
+from .completion import MOST
 from .engine import SearchEngine
 from .errors import RequestError, SearcherError
 from .models import Hit, SearchRequest, SearchResults
@@ -33,6 +35,7 @@ __all__ = ["create_app", "run"]
 PAGE_SIZE = 10
 MAX_PAGE = SearchRequest.MAX_OFFSET // PAGE_SIZE + 1  # on the page; the API checks its own with the limit
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(engine: SearchEngine) -> FastAPI:
@@ -65,9 +68,22 @@ def create_app(engine: SearchEngine) -> FastAPI:
         source: str | None = Query(None, description="Only this source (see facets.source)"),
         collapse: bool = Query(True, description="Near-duplicates (the same story from several sites) as one hit, "
                                                  "the others in its `similar`; false lists them all"),
+        as_typed: bool = Query(False, description="Search Telex/VNI/VIQR keystrokes as typed, not converted (see `showing`)"),
     ) -> dict[str, Any]:
         return search(q, limit, page, since=since, until=until, sort=sort, year=year, source=source,
-                      collapse=collapse).as_json()
+                      collapse=collapse, as_typed=as_typed).as_json()
+
+    @app.get("/api/complete", summary="Complete a query being typed")
+    def api_complete(
+        q: str = Query("", description="The query so far; its last word is completed (without diacritics: `cong do`)"),
+        limit: int = Query(MOST, ge=1, le=20),
+    ) -> dict[str, Any]:
+        with lock:
+            return engine.complete(q, limit).as_json()
+
+    @app.get("/typeahead.js", include_in_schema=False)
+    def typeahead() -> FileResponse:
+        return FileResponse(STATIC / "typeahead.js", media_type="text/javascript")
 
     @app.get("/api/docs/{doc_id:path}", summary="One stored article")
     def api_document(doc_id: str) -> dict[str, Any]:
@@ -94,11 +110,12 @@ def create_app(engine: SearchEngine) -> FastAPI:
             "source": params.get("source") or None,
             "page": _number(params.get("page"), 1, 1, MAX_PAGE),
             "collapse": "false" if params.get("collapse") == "false" else None,
+            "as_typed": "true" if params.get("as_typed") == "true" else None,
         }
         results = None
         if q:
             results = search(q, PAGE_SIZE, form["page"], sort=form["sort"], year=form["year"], source=form["source"],
-                             collapse=form["collapse"] is None)
+                             collapse=form["collapse"] is None, as_typed=form["as_typed"] is not None)
 
         def link(**changes: Any) -> str:
             """This page's address with some parameters changed (None drops one)."""

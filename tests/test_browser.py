@@ -114,3 +114,29 @@ def test_filter_by_year_and_sort_by_date(server: str, browser: webdriver.Chrome)
     browser.find_element(By.LINK_TEXT, "mới nhất").click()
     WebDriverWait(browser, 10).until(expected_conditions.url_contains("sort=date"))
     assert browser.find_element(By.CSS_SELECTOR, ".sort span").text == "mới nhất"
+
+
+def test_results_follow_what_is_typed_with_completions(server: str, browser: webdriver.Chrome) -> None:
+    browser.get(server + "/")
+    box = browser.find_element(By.NAME, "q")
+    box.send_keys("cong doa")  # not submitted
+    wait = WebDriverWait(browser, 10)
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "stats")))
+    options = [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#completions option")]
+    assert options[0] == "công đoàn"
+    assert browser.find_element(By.ID, "stats").text.startswith("5 kết quả")
+    assert browser.find_element(By.NAME, "q").get_attribute("value") == "cong doa"  # what was typed stays
+    box.send_keys("n vien chu")  # mid-word: the results are those of the likeliest completion
+    wait.until(expected_conditions.title_contains("công đoàn viên chức"))
+    assert browser.find_element(By.NAME, "q").get_attribute("value") == "cong doan vien chu"
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "search-as-you-type.png"))
+
+
+def test_keystrokes_are_shown_converted(server: str, browser: webdriver.Chrome) -> None:
+    browser.get(server + "/?q=coong+ddoanf")
+    showing = browser.find_element(By.ID, "showing")
+    assert showing.text.startswith("Đang hiển thị kết quả cho công đoàn")
+    showing.find_element(By.TAG_NAME, "a").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("as_typed=true"))
+    assert not browser.find_elements(By.ID, "showing")

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from conftest import SEEDS
 from searcher.cli import main
+from searcher.schema import ANALYZER_VERSION
 
 
 def run(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -95,7 +96,7 @@ def test_index_option_from_environment(index: str) -> None:
 
 def test_info(index: str) -> None:
     data = json.loads(run("info", "--index", index, "--json").stdout)
-    assert (data["documents"], data["analyzer_version"], data["sources"]) == (5, 4, [str(SEEDS)])
+    assert (data["documents"], data["analyzer_version"], data["sources"]) == (5, ANALYZER_VERSION, [str(SEEDS)])
     assert "documents:  5" in run("info", "--index", index).stdout
 
 

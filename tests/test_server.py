@@ -32,7 +32,7 @@ def test_search_json_shape(client: TestClient) -> None:
     response = client.get("/api/search", params={"q": "cong doan", "limit": 2})
     assert response.status_code == 200
     data = response.json()
-    assert list(data) == ["query", "total", "took_ms", "page", "limit", "partial", "suggestion", "facets", "hits"]
+    assert list(data) == ["query", "total", "took_ms", "page", "limit", "partial", "suggestion", "showing", "facets", "hits"]
     assert (data["query"], data["total"], data["page"], data["limit"]) == ("cong doan", 3, 1, 2)
     assert data["suggestion"] == "công đoàn"
     assert data["facets"] == {
@@ -88,7 +88,7 @@ def test_document_and_404(client: TestClient) -> None:
 def test_healthz_and_openapi(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok", "documents": 8}
     paths = client.get("/openapi.json").json()["paths"]
-    assert set(paths) == {"/api/search", "/api/docs/{doc_id}", "/healthz"}
+    assert set(paths) == {"/api/search", "/api/docs/{doc_id}", "/api/complete", "/healthz"}
 
 
 def test_no_index_is_503_with_the_reason(tmp_path: Path) -> None:

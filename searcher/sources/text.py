@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from ..decoding import DecodingError, decode
 from ..models import Article, Repaired, Skipped
+from ..normalize import clean
 from .dates import find_date, is_date_line, parse_date
 
 __all__ = ["KNOWN_KEYS", "Page", "clean_lines", "parse_header", "parse_page", "read_text"]
@@ -194,7 +195,7 @@ def parse_page(text: str, *, title_first: bool = False) -> Page:
     return Page(title=title_from_lead(body[0]) if body else "", date=date, text="\n".join(body), headline=False)
 
 
-_SPACES = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+_SPACES = re.compile(r"\s+")
 
 
 def unescape(text: str) -> str:
@@ -204,8 +205,10 @@ def unescape(text: str) -> str:
 
 
 def clean_line(line: str) -> str:
-    """One line with entities decoded, spaces collapsed and a caption marker dropped."""
-    line = _SPACES.sub(" ", unescape(line)).strip()
+    """One line with entities decoded, look-alike and invisible characters repaired
+    (:func:`searcher.normalize.clean`: a zero-width space inside a word is dropped, not a
+    space), spaces collapsed and a caption marker dropped."""
+    line = _SPACES.sub(" ", clean(unescape(line))).strip()
     return re.sub(r"\s*\|$", "", line)  # caption marker: "Quang cảnh hội nghị. |"
 
 
