@@ -34,7 +34,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length
 
-__all__ = ["ParallelWriter", "ReadError", "Segment", "day_numbers", "deleted", "field_lengths", "numbers",
+__all__ = ["ParallelWriter", "ReadError", "Segment", "day_numbers", "deleted", "doc_frequency", "field_lengths", "numbers",
            "positions", "postings", "segments", "stored_values", "terms"]
 
 # Whoosh signals a malformed file with these (a bare ``Exception`` for a bad block tag).
@@ -110,6 +110,15 @@ def terms(leaf: Any, field: str) -> tuple[list[str], np.ndarray]:
             words.append(key[len(prefix):].decode("utf-8"))
             counts.append(value[_DOC_FREQUENCY])
         return words, np.frombuffer(b"".join(counts), dtype=">u4").astype(np.int64)
+
+
+def doc_frequency(leaf: Any, field: str, term: str) -> int:
+    """How many of the segment's documents have ``term`` in ``field`` (deleted ones
+    included), from the term's entry in the terms table: no postings are read."""
+    with reading():
+        if field not in leaf.schema:
+            return 0
+        return int(leaf.doc_frequency(field, term.encode("utf-8")))
 
 
 def stored_values(leaf: Any, field: str) -> list[Any]:

@@ -158,7 +158,7 @@ class Reader:
 
     def doc_frequency(self, field: str, term: str) -> int:
         """Documents with ``term`` in ``field`` (deleted ones included, as BM25 statistics go)."""
-        return self.postings(field, term).size
+        return self.cached(("df", field, term), lambda: sum(codec.doc_frequency(seg.leaf, field, term) for seg in self.segments))
 
     def positions(self, field: str, term: str, among: np.ndarray | None = None) -> np.ndarray:
         """Sorted keys ``doc << 32 | position`` of ``term`` in ``field``; only in ``among``

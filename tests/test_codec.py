@@ -33,6 +33,7 @@ def test_postings_and_positions_are_whooshs_own(corpus_engine: SearchEngine) -> 
                     matcher.next()
             read_docs, read_weights = codec.postings(leaf, field, term)
             assert (read_docs.tolist(), read_weights.tolist()) == (docs, weights)
+            assert codec.doc_frequency(leaf, field, term) == len(docs)  # deleted documents counted, as in BM25
             assert codec.positions(leaf, field, term).tolist() == sorted(keys)
             among = np.array(docs[::7], dtype=np.int64)
             expected = [k for k in sorted(keys) if (k >> 32) in set(among.tolist())]
