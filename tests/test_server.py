@@ -86,9 +86,14 @@ def test_document_and_404(client: TestClient) -> None:
 
 
 def test_healthz_and_openapi(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "documents": 8}
+    health = client.get("/healthz").json()
+    assert {k: health[k] for k in ("status", "documents", "workers")} == {"status": "ok", "documents": 8, "workers": 1}
+    assert health["cache"]["budget_mb"] == 512 and 0 <= health["cache"]["used_mb"] < 512
     paths = client.get("/openapi.json").json()["paths"]
     assert set(paths) == {"/api/search", "/api/docs/{doc_id}", "/healthz"}
+    statuses = {path: set(operation["get"]["responses"]) for path, operation in paths.items()}
+    assert statuses == {"/api/search": {"200", "422", "503"}, "/api/docs/{doc_id}": {"200", "404", "422", "503"},
+                        "/healthz": {"200", "503"}}
 
 
 def test_no_index_is_503_with_the_reason(tmp_path: Path) -> None:
