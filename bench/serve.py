@@ -58,8 +58,8 @@ NEW_ARTICLES = 2000
 
 # wrk: a random path of the file given for each request; responses counted per second and status.
 LUA = r"""
-local paths, counts, failed = {}, {}, {}
-local threads = {}
+local paths, threads = {}, {}
+counts, failed = {}, {}  -- (globals: done() reads each thread's)
 function setup(thread) table.insert(threads, thread) end
 function init(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
@@ -220,15 +220,21 @@ class Load:
         return self.requests / self.seconds
 
 
-def wrk(server: Server, paths: list[str], clients: int, seconds: float, work: Path) -> Load:
+def wrk(server: Server, paths: list[str], clients: int, seconds: float, work: Path, stop: threading.Event | None = None) -> Load:
+    """wrk's run of ``seconds`` (cut short, with its figures, when ``stop`` is set)."""
     script, listing = work / "mix.lua", work / f"paths-{len(paths)}-{hash(tuple(paths)) & 0xFFFF}.txt"
     script.write_text(LUA)
     listing.write_text("\n".join(paths) + "\n")
     threads = min(2, clients)
-    command = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s", "-s", str(script),
+    command = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{int(seconds)}s", "--timeout", "10s", "-s", str(script),
                f"http://127.0.0.1:{server.port}", "--", str(listing), str(SEED)]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if stop is not None:
+        threading.Thread(target=lambda: stop.wait() and process.poll() is None and process.send_signal(signal.SIGINT), daemon=True).start()
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise SystemExit(f"wrk failed ({process.returncode}): {stdout[-500:]} {stderr[-500:]}")
+    line = next(line for line in stdout.splitlines() if line.startswith("RESULT "))
     data = json.loads(line.removeprefix("RESULT "))
     per_second = {int(k): (v[0], v[1]) for k, v in data["per_second"].items()}
     return Load(
@@ -266,9 +272,16 @@ def percentile(values: list[float], p: float) -> float:
 # -- scenarios ---------------------------------------------------------------------------------
 
 
-def warm_up(server: Server, mixes: list[list[str]], work: Path) -> list[Load]:
-    """Each mix until every worker has answered each query about once."""
-    return [wrk(server, paths, 16, 45, work) for paths in mixes]
+def warm_up(server: Server, mixes: list[list[str]], work: Path) -> list[list[Load]]:
+    """Each mix in runs of 20 seconds, until a run is no faster than the one before (every
+    worker has answered each query): at most 6 runs a mix."""
+    found = []
+    for paths in mixes:
+        runs = [wrk(server, paths, 16, 20, work)]
+        while len(runs) < 6 and (len(runs) < 2 or runs[-1].rate > 1.1 * runs[-2].rate):
+            runs.append(wrk(server, paths, 16, 20, work))
+        found.append(runs)
+    return found
 
 
 def throughput(server: Server, api: list[str], headlines: list[str], page: list[str], work: Path, seconds: float) -> list[tuple[str, Load]]:
@@ -293,7 +306,9 @@ class Commit:
 
 
 def commit_during_load(server: Server, index: Path, api: list[str], records: list[dict[str, str]], work: Path,
-                       tag: str, niced: bool, seconds: int = 100, after: float = 20) -> Commit:
+                       tag: str, niced: bool, after: float = 20, until: float = 40) -> Commit:
+    """16 clients search; ``after`` seconds in, another process indexes; the load goes on
+    ``until`` seconds after it is done."""
     rng = random.Random(SEED + 15)
     new = [{"id": f"new-{tag}-{r['id']}", "title": r["title"], "text": r["text"]} for r in rng.sample(records, NEW_ARTICLES)]
     source = work / f"new-{tag}.jsonl"
@@ -301,7 +316,8 @@ def commit_during_load(server: Server, index: Path, api: list[str], records: lis
     health = Probe(server, "/healthz", 20)
     visible = Probe(server, "/api/docs/" + quote(new[-1]["id"], safe=""), 4)
     result: dict[str, Any] = {}
-    loader = threading.Thread(target=lambda: result.setdefault("load", wrk(server, api, 16, seconds, work)))
+    stop = threading.Event()
+    loader = threading.Thread(target=lambda: result.setdefault("load", wrk(server, api, 16, 3600, work, stop)))
     began = time.time()
     loader.start()
     health.start()
@@ -311,15 +327,17 @@ def commit_during_load(server: Server, index: Path, api: list[str], records: lis
     command = [sys.executable, "-m", "searcher", "index", "--index", str(index), str(source)]
     indexer = subprocess.run((["nice", "-n", "19"] if niced else []) + command, capture_output=True, text=True, check=True)
     indexed = time.time()
+    time.sleep(until)
+    stop.set()
     loader.join()
     health.stop.set()
     visible.stop.set()
     health.join()
     visible.join()
     load: Load = result["load"]
-    first = min(load.per_second)
+    first, last = min(load.per_second), max(load.per_second)
     windows = []
-    for start in range(first, first + seconds - 4, 5):
+    for start in range(first, last - 4, 5):
         counts = [load.per_second.get(s, (0, 0)) for s in range(start, start + 5)]
         windows.append((float(start), sum(c for c, _ in counts), sum(b for _, b in counts)))
     before = [n for start, n, _ in windows if start + 5 <= started and start >= first + 5]
@@ -394,7 +412,7 @@ def row(label: str, load: Load) -> str:
 
 
 def report(args: argparse.Namespace, index: Path, documents: int, runs: list[tuple[str, Load]],
-           compared: list[tuple[str, Load]], warm: list[Load], commits: list[Commit], memory: list[tuple[float, int, float]],
+           compared: list[tuple[str, Load]], warm: list[list[Load]], commits: list[Commit], memory: list[tuple[float, int, float]],
            options: list[str], elapsed: float) -> str:
     head = "| load | requests/s | p50 ms | p90 ms | p99 ms | max ms | requests | failed |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     by_label = dict(runs)
@@ -412,8 +430,10 @@ def report(args: argparse.Namespace, index: Path, documents: int, runs: list[tup
     if compared:
         lines += [f"The same load on the server of `{args.compare}` (before this change), on the same machine just before:", "",
                   head, *[row(label, load) for label, load in compared], ""]
-    lines += ["Warm-up (the first passes over each mix: every query new to each worker): " + ", ".join(
-        f"{w.rate:,.0f} requests/s (p99 {w.p99:,.0f} ms)" for w in warm) + ".", ""]
+    names = ("API", "API with pasted headlines", "search page")
+    lines += ["Warm-up, 16 clients, runs of 20 s until one is no faster than the one before (the first passes over a mix "
+              "ask each worker queries new to it): " + "; ".join(
+                  f"{name}: " + ", ".join(f"{w.rate:,.0f}" for w in runs) + " requests/s" for name, runs in zip(names, warm)) + ".", ""]
     for commit in commits:
         lowest = min(n for _, n, _ in commit.windows) / 5
         below = [(t, n / 5) for t, n, _ in commit.windows if n / 5 < commit.steady / 2]

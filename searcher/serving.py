@@ -20,6 +20,7 @@ import asyncio
 import ipaddress
 import json
 import os
+import socket
 from typing import Any
 
 import h11
@@ -92,6 +93,12 @@ class Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        # asyncio turns Nagle's algorithm off only on sockets it made; with workers the
+        # listening socket is uvicorn's, and an answer's head and body, written apart, would
+        # wait 40 ms for the client's delayed ACK on a kept-alive connection.
+        connection = transport.get_extra_info("socket")
+        if connection is not None and connection.family in (socket.AF_INET, socket.AF_INET6):
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._start_deadline()
 
     def data_received(self, data: bytes) -> None:
