@@ -36,7 +36,7 @@ CACHE_MB = 512  # what all the workers' caches may hold together, by default
 CONFIG_VARIABLE = "VNSEARCH_SERVE"  # run() -> app(): {"index": ..., "workers": ..., "cache_mb": ...}
 HEADER_SECONDS = 10  # a request's head must have arrived within this long after the connection opened or the last answer
 KEEP_ALIVE_SECONDS = 5  # an idle connection is closed after this long
-MAX_HEAD_BYTES = 16 * 1024  # a longer request line and headers is refused (400)
+MAX_HEAD_BYTES = 16 * 1024  # a request head still incomplete after this many bytes is refused (400)
 
 
 def default_workers() -> int:
