@@ -1,8 +1,9 @@
 """The shapes the HTTP API answers with, for its OpenAPI description (``/openapi.json``).
 
 The answers themselves are built by ``SearchResults.as_json()`` and ``Article.as_json()``,
-not validated again on each request; the schemathesis run in CI (``.ci/run``) checks that
-they agree with these shapes, for every status each endpoint returns.
+not validated again on each request; schemathesis, in the test suite
+(``tests/test_openapi_schemathesis.py``), checks that they agree with these shapes, for every
+status each endpoint returns.
 """
 
 from __future__ import annotations
