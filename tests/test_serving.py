@@ -186,3 +186,20 @@ def test_many_threads_search_while_another_process_commits(corpus_engine: Search
             thread.join()
         corpus_engine.close()
     assert not failures, failures[0]
+
+
+def test_the_cache_stays_within_its_budget_and_answers_do_not_change(corpus_engine: SearchEngine) -> None:
+    queries = ["cong doan", "bong da", "gia ban", "thuy dien hoa binh", '"công đoàn cơ sở"', "ban -thang", "hoi nghi",
+               "doan vien", "title:bão", "co so"]
+    unbounded = {q: ids(corpus_engine.search(q)) for q in queries}
+    budget = 20_000
+    assert corpus_engine.health().cache_bytes > 2 * budget  # so the small cache has to let go of values
+    small = SearchEngine(corpus_engine.path, segmenter=DictionarySegmenter(WORDS), cache_bytes=budget)
+    try:
+        for _ in range(3):
+            for query in queries:
+                assert ids(small.search(query)) == unbounded[query], query
+                health = small.health()
+                assert health.cache_budget == budget and 0 < health.cache_bytes <= budget
+    finally:
+        small.close()
