@@ -272,14 +272,17 @@ def percentile(values: list[float], p: float) -> float:
 # -- scenarios ---------------------------------------------------------------------------------
 
 
+WARM_SECONDS, WARM_RUNS = 15, 4
+
+
 def warm_up(server: Server, mixes: list[list[str]], work: Path) -> list[list[Load]]:
-    """Each mix in runs of 20 seconds, until a run is no faster than the one before (every
-    worker has answered each query): at most 6 runs a mix."""
+    """Each mix in runs of :data:`WARM_SECONDS`, until a run is no faster than the one before
+    (every worker has answered each query): at most :data:`WARM_RUNS` runs a mix."""
     found = []
     for paths in mixes:
-        runs = [wrk(server, paths, 16, 20, work)]
-        while len(runs) < 6 and (len(runs) < 2 or runs[-1].rate > 1.1 * runs[-2].rate):
-            runs.append(wrk(server, paths, 16, 20, work))
+        runs = [wrk(server, paths, 16, WARM_SECONDS, work)]
+        while len(runs) < WARM_RUNS and (len(runs) < 2 or runs[-1].rate > 1.1 * runs[-2].rate):
+            runs.append(wrk(server, paths, 16, WARM_SECONDS, work))
         found.append(runs)
     return found
 
@@ -325,15 +328,20 @@ def commit_during_load(server: Server, index: Path, api: list[str], records: lis
     visible.start()
     started = time.time()
     command = [sys.executable, "-m", "searcher", "index", "--index", str(index), str(source)]
-    indexer = subprocess.run((["nice", "-n", "19"] if niced else []) + command, capture_output=True, text=True, check=True)
-    indexed = time.time()
-    time.sleep(until)
-    stop.set()
-    loader.join()
-    health.stop.set()
-    visible.stop.set()
-    health.join()
-    visible.join()
+    try:
+        indexer = subprocess.run((["nice", "-n", "19"] if niced else []) + command, capture_output=True, text=True)
+        indexed = time.time()
+        if indexer.returncode == 0:
+            time.sleep(until)
+    finally:  # (wrk stopped, else it would outlive a failure here)
+        stop.set()
+        loader.join()
+        health.stop.set()
+        visible.stop.set()
+        health.join()
+        visible.join()
+    if indexer.returncode != 0:
+        raise SystemExit(f"the indexer failed: {indexer.stderr.strip() or indexer.stdout.strip()}")
     load: Load = result["load"]
     first, last = min(load.per_second), max(load.per_second)
     windows = []
@@ -431,8 +439,8 @@ def report(args: argparse.Namespace, index: Path, documents: int, runs: list[tup
         lines += [f"The same load on the server of `{args.compare}` (before this change), on the same machine just before:", "",
                   head, *[row(label, load) for label, load in compared], ""]
     names = ("API", "API with pasted headlines", "search page")
-    lines += ["Warm-up, 16 clients, runs of 20 s until one is no faster than the one before (the first passes over a mix "
-              "ask each worker queries new to it): " + "; ".join(
+    lines += [f"Warm-up, 16 clients, runs of {WARM_SECONDS} s until one is no faster than the one before, at most {WARM_RUNS} "
+              "(the first passes over a mix ask each worker queries new to it): " + "; ".join(
                   f"{name}: " + ", ".join(f"{w.rate:,.0f}" for w in runs) + " requests/s" for name, runs in zip(names, warm)) + ".", ""]
     for commit in commits:
         lowest = min(n for _, n, _ in commit.windows) / 5
