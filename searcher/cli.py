@@ -148,19 +148,27 @@ def search(
 
 @main.command()
 @index_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1 or ::1 serves every network this machine is on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @synonyms_option
-def serve(index_path: str, host: str, port: int, synonyms: tuple[str, ...]) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes  [default: one per core]")
+@click.option("--cache-mb", default=512, show_default=True, type=click.IntRange(16),
+              help="Memory the workers may keep of the index, together (MB).")
+def serve(index_path: str, host: str, port: int, synonyms: tuple[str, ...], workers: int | None, cache_mb: int) -> None:
     """Serve the search page and the HTTP API (needs: pip install 'vnsearch[server]').
+
+    Several worker processes (one per core) search the index at once; each picks up what
+    another process indexes as its commits land. See the README to put it behind a reverse
+    proxy.
 
     \b
     Then open http://127.0.0.1:8000/ ; the API is described at /docs.
     Example:
-      vnsearch serve --index index --port 8000
+      vnsearch serve --index index --port 8000 --workers 2 --cache-mb 512
     """
     try:
-        from .server import run
+        from .serving import default_workers, is_loopback, run
     except ImportError as error:
         raise click.ClickException(
             f"vnsearch serve needs the server extra ({error.name} is missing): pip install 'vnsearch[server]'"
@@ -168,8 +176,19 @@ def serve(index_path: str, host: str, port: int, synonyms: tuple[str, ...]) -> N
     engine = _open(index_path, synonyms)
     engine.synonyms()  # a synonyms file that cannot be read fails here
     documents = engine.info().documents  # fails here, in one line, when there is no index
-    click.echo(f"Serving {documents} documents from {engine.path} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    run(engine, host, port)
+    workers = workers or default_workers()
+    if not is_loopback(host):
+        click.echo(
+            f"Warning: --host {host} lets any machine that can reach this one search the index, without a password "
+            "or encryption: use 127.0.0.1 behind a reverse proxy (see the README) unless that is what you want.",
+            err=True,
+        )
+    click.echo(
+        f"Serving {documents} documents from {engine.path} at http://{host}:{port}/ with {workers} "
+        f"worker{'s' if workers > 1 else ''} and {cache_mb} MB of cache (Ctrl+C to stop)",
+        err=True,
+    )
+    run(engine.path, host, port, workers=workers, cache_mb=cache_mb, synonyms=synonyms)
 
 
 @main.command()

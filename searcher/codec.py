@@ -161,8 +161,10 @@ def _blocks(
     with reading():
         if field not in leaf.schema or (field, raw) not in leaf:
             return
-        matcher = leaf.postings(field, raw)
-        if isinstance(matcher, FilterMatcher):  # Whoosh's filter of deleted documents
+        # Not leaf.postings(): its filter of deleted documents steps over them as it starts,
+        # and a block holding only deleted ones would be skipped unread.
+        matcher = leaf._terms.matcher(field, raw, leaf.schema[field].format)
+        if isinstance(matcher, FilterMatcher):
             matcher = matcher.child
         if not isinstance(matcher, W3LeafMatcher):  # another codec: one posting at a time
             while matcher.is_active():

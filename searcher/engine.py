@@ -7,8 +7,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import logging
 import os
+import threading
 import time
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -19,12 +24,13 @@ from . import duplicates, matching
 from . import schema as s
 from .analysis import fold_term
 from .codec import ReadError
+from .codec import reading as codec_reading
 from .completion import MOST, complete
-from .errors import IndexDamagedError, RequestError
+from .errors import IndexDamagedError, RequestError, SearcherError
 from .highlight import snippet
 from .indexer import Index, Progress, article_from_stored
 from .matching import allowed, order, rank
-from .models import Article, Completions, Facet, Facets, Hit, IndexInfo, IndexReport, SearchRequest, SearchResults, Skipped, Term
+from .models import Article, Completions, Facet, Facets, Health, Hit, IndexInfo, IndexReport, SearchRequest, SearchResults, Skipped, Term
 from .query import Word, parse
 from .reader import CACHE_BYTES, Cache, Reader
 from .readings import suggestion
@@ -37,9 +43,13 @@ from .synonyms import INDEX_FILE, Synonyms, load
 __all__ = ["SearchEngine"]
 
 T = TypeVar("T")
+LOG = logging.getLogger("vnsearch")
 FACET_SOURCES = 20  # the sources with most matches (every year is counted)
 SIMILAR_WINDOW = 100  # a hit's near-duplicates are looked for among at least this many best matches
 MAX_TYPED = 1000  # longer texts (pasted, not typed) are not completed
+RECENT = 1000  # searches remembered to warm a new commit with
+WARM = 100  # the most asked of them are run on a new commit before it is served
+FOLLOW_SECONDS = 0.5  # how often a following engine looks for a new commit
 
 
 class SearchEngine:
@@ -56,9 +66,15 @@ class SearchEngine:
         self._index = Index(path, segmenter)
         self._searcher: Searcher | None = None
         self._reader: Reader | None = None
+        self._stale = False  # this process wrote: the next search opens the new commit
         self._cache = Cache(cache_bytes)
         self._synonym_files = list(synonyms)
         self._synonyms: Synonyms | None = None
+        self._opening = threading.Lock()  # one new commit opened at a time; searches never wait on it
+        self._recent: deque[SearchRequest] = deque(maxlen=RECENT)  # (appends are atomic)
+        self._refreshed: float | None = None
+        self._follower: threading.Thread | None = None
+        self._stop = threading.Event()
 
     @property
     def path(self) -> str:
@@ -72,7 +88,7 @@ class SearchEngine:
 
     def add_paths(self, paths: Sequence[str | os.PathLike[str]], *, progress: Progress | None = None) -> IndexReport:
         """Index files and directories (.txt, .jsonl, .jsonl.gz, .json, .html, .warc …); unchanged articles are skipped."""
-        self._close_searcher()
+        self._stale = True
         return self._index.add_paths(paths, progress)
 
     def add_documents(self, records: Iterable[Mapping[str, Any] | Article]) -> IndexReport:
@@ -88,17 +104,17 @@ class SearchEngine:
                 except ValueError as error:
                     yield Skipped(str(record.get("id") or f"record {number}"), str(error))
 
-        self._close_searcher()
+        self._stale = True
         return self._index.add_articles(articles())
 
     def delete(self, doc_id: str) -> bool:
         """Remove one article; ``False`` if there was none with that id."""
-        self._close_searcher()
+        self._stale = True
         return self._index.delete(doc_id)
 
     def rebuild(self, *, progress: Progress | None = None) -> IndexReport:
         """Re-index everything from the recorded sources with this version's analyzer."""
-        self._close_searcher()
+        self._stale = True
         return self._index.rebuild(progress)
 
     # -- reading ----------------------------------------------------------------------------
@@ -119,7 +135,8 @@ class SearchEngine:
         """
         request = query if isinstance(query, SearchRequest) else SearchRequest(query, **options)
         table = self.synonyms()
-        return self._reading(lambda reader: _search(reader, request, table))
+        self._recent.append(request)
+        return self._reading(lambda reader: _answer(reader, request, table))
 
     def suggest(self, text: str) -> str | None:
         """The query as it was most likely meant, with diacritics: ``"cong doan"`` ->
@@ -163,7 +180,37 @@ class SearchEngine:
         return self._reading(find)
 
     def info(self) -> IndexInfo:
+        """What the index holds (reads its directory; see :meth:`health` for a cheap look)."""
         return self._index.info()
+
+    def health(self) -> Health:
+        """The commit this engine serves and its cache, without reading the index (it is
+        opened only if no search has opened it yet)."""
+        reader = self._reader or self._reading(lambda reader: reader)
+        refreshed = self._refreshed or time.time()
+        return Health(
+            documents=reader.count, generation=reader.generation,
+            serving_since=dt.datetime.fromtimestamp(refreshed, dt.timezone.utc).isoformat(timespec="seconds"),
+            cache_bytes=self._cache.used, cache_budget=self._cache.budget,
+        )
+
+    def refresh(self) -> bool:
+        """Open the index's last commit if it is not the one served, warm it by running the
+        searches asked most of late, then serve it; False when there was nothing new.
+
+        Searches go on meanwhile on the commit served before: what a new commit needs to read
+        is its new segments (see :mod:`searcher.reader`), and warming reads it before any search
+        waits for it."""
+        return self._open(warm=True)
+
+    def follow(self, interval: float = FOLLOW_SECONDS) -> None:
+        """Keep up with commits by other processes: every ``interval`` seconds a background
+        thread calls :meth:`refresh`, so searches never check for, nor wait for, a new commit."""
+        if self._follower is not None:
+            return
+        self._stop.clear()
+        self._follower = threading.Thread(target=self._follow, args=(interval,), name="vnsearch-follow", daemon=True)
+        self._follower.start()
 
     def analyze(self, text: str) -> dict[str, list[Term]]:
         """The terms each field's analyzer makes of ``text``, like Elasticsearch's ``_analyze``."""
@@ -177,7 +224,14 @@ class SearchEngine:
         }
 
     def close(self) -> None:
-        self._close_searcher()
+        self._stop.set()
+        if self._follower is not None:
+            self._follower.join()
+            self._follower = None
+        with self._opening:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self._reader = None
 
     def __enter__(self) -> SearchEngine:
         return self
@@ -194,22 +248,69 @@ class SearchEngine:
             raise IndexDamagedError(f"the index at {self.path} could not be read ({error}): run `vnsearch rebuild`") from None
 
     def _current_reader(self) -> Reader:
-        """The index as of its last commit (by this process or another)."""
-        if self._searcher is None:
-            self._searcher = self._index.whoosh.searcher()
-        elif not self._searcher.up_to_date():
-            # A new searcher, not refresh(): refreshing one opened on an empty index fails in Whoosh.
-            self._close_searcher()
-            self._searcher = self._index.whoosh.searcher()
-        if self._reader is None:
-            self._reader = Reader(self._searcher.reader(), self._cache)
+        """The index as of its last commit (by this process or another); a following engine
+        serves the commit its thread last opened."""
+        reader = self._reader
+        if reader is not None and not self._stale and (self._follower is not None or self._up_to_date()):
+            return reader
+        self._open(warm=False)
+        assert self._reader is not None
         return self._reader
 
-    def _close_searcher(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
-        self._reader = None
+    def _up_to_date(self) -> bool:
+        with codec_reading():
+            return self._searcher is not None and bool(self._searcher.up_to_date())
+
+    def _open(self, warm: bool) -> bool:
+        """Open the last commit if it is not the one served (warmed first if ``warm``)."""
+        with self._opening:
+            current = self._reader
+            if self._index.rebuilt():
+                current = None  # another generation: nothing to derive from
+            elif current is not None and not self._stale and self._up_to_date():
+                return False
+            self._stale = False
+            # A new searcher, not refresh(): refreshing one opened on an empty index fails in Whoosh.
+            searcher = self._index.whoosh.searcher()
+            try:
+                reader = Reader(searcher.reader(), self._cache, previous=current)
+                if warm:
+                    self._warm(reader)
+            except BaseException:
+                searcher.close()
+                raise
+            # Not closed: searches may still be running on the commit served until now; its
+            # files are closed when the last of them lets go of it.
+            self._searcher, self._reader = searcher, reader
+            reader.forget_previous()
+            self._cache.retain(reader.scopes)
+            self._refreshed = time.time()
+            return True
+
+    def _warm(self, reader: Reader) -> None:
+        """Run the searches asked most of late on ``reader``: it reads its new segments and
+        computes its per-document arrays and their rankings before it serves."""
+        reader.prepare()
+        for request, _ in Counter(self._recent).most_common(WARM):
+            if self._stop.is_set():
+                return
+            _answer(reader, request, self.synonyms())
+
+    def _follow(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                self._open(warm=True)
+            except (SearcherError, ReadError):
+                continue  # no index yet, or one being rebuilt: look again later
+            except Exception:  # a bug: said, and the commit served so far goes on being served
+                LOG.exception("vnsearch: opening the index's last commit failed")
+
+
+def _answer(reader: Reader, request: SearchRequest, synonyms: Synonyms) -> SearchResults:
+    """The results of ``request``, kept per reader: the same page asked again is not computed again."""
+    started = time.perf_counter()
+    results = reader.cached(("results", request), lambda: _search(reader, request, synonyms))
+    return dataclasses.replace(results, took_ms=_ms(started))
 
 
 def _search(reader: Reader, request: SearchRequest, synonyms: Synonyms) -> SearchResults:

@@ -39,3 +39,7 @@ class SourceError(SearcherError):
 
 class RequestError(SearcherError, ValueError):
     """A search asked for something out of range (a page size, a page, a sort)."""
+
+    def __init__(self, message: str, parameter: str | None = None):
+        super().__init__(message)
+        self.parameter = parameter  # the option out of range: "limit", "page" …

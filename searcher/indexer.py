@@ -71,6 +71,7 @@ class Index:
         self.path = Path(path)
         self.segmenter = segmenter  # used when this creates the index; an existing one keeps its own
         self._whoosh: FileIndex | None = None
+        self._generation = 0  # of the Whoosh index opened
 
     def exists(self) -> bool:
         return (self.path / META_FILE).is_file()
@@ -99,17 +100,26 @@ class Index:
                 )
             try:
                 self._whoosh = whoosh_index.open_dir(str(self.path / meta.folder))
+                self._generation = meta.generation
             except Exception as error:  # Whoosh raises many kinds for a damaged or missing index
                 raise IndexDamagedError(
                     f"the index at {self.path} cannot be opened ({type(error).__name__}: {error}): run `vnsearch rebuild`"
                 ) from None
         return self._whoosh
 
+    def rebuilt(self) -> bool:
+        """Whether another process rebuilt the index into a new generation since it was opened
+        here; the next use of :attr:`whoosh` opens the new one."""
+        if self._whoosh is None or self.meta().generation == self._generation:
+            return False
+        self._whoosh = None
+        return True
+
     def _writable(self) -> FileIndex:
         """The Whoosh index to write to, created on first write."""
         if not self.exists():
             meta = Meta()
-            self._whoosh = self._create_generation(meta)
+            self._whoosh, self._generation = self._create_generation(meta), meta.generation
             self._write_meta(meta)
         return self.whoosh
 
@@ -215,7 +225,7 @@ class Index:
         if carried:
             report = replace(report, added=report.added + write_articles(ix, carried).added)
         self._write_meta(new_meta)
-        self._whoosh = ix
+        self._whoosh, self._generation = ix, new_meta.generation
         shutil.rmtree(old_folder, ignore_errors=True)
         return report
 

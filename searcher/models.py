@@ -11,7 +11,8 @@ from typing import Any, ClassVar
 from .errors import RequestError
 
 __all__ = [
-    "Article", "Completions", "Facet", "Facets", "Hit", "IndexInfo", "IndexReport", "Repaired", "SearchRequest", "SearchResults",
+    "Article", "Completions", "Facet", "Facets", "Health", "Hit", "IndexInfo", "IndexReport", "Repaired", "SearchRequest",
+    "SearchResults",
     "Skipped", "Snippet", "Term",
 ]
 
@@ -168,24 +169,41 @@ class SearchRequest:
 
     MAX_LIMIT: ClassVar[int] = 100  # results in one page
     MAX_OFFSET: ClassVar[int] = 10_000  # deeper pages would rank every match
+    MAX_QUERY_CHARS: ClassVar[int] = 1_000  # a longer query is cut to its first words (see :meth:`shorten`)
     SORTS: ClassVar[tuple[str, ...]] = ("relevance", "date")
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "query", self.shorten(self.query))
         if not 1 <= self.limit <= self.MAX_LIMIT:
-            raise RequestError(f"limit must be from 1 to {self.MAX_LIMIT} (got {self.limit})")
+            raise RequestError(f"limit must be from 1 to {self.MAX_LIMIT} (got {self.limit})", "limit")
         if not 0 <= self.offset <= self.MAX_OFFSET:
-            raise RequestError(f"offset must be from 0 to {self.MAX_OFFSET} (got {self.offset}): ask for an earlier page")
+            raise RequestError(f"offset must be from 0 to {self.MAX_OFFSET} (got {self.offset}): ask for an earlier page", "offset")
         if self.sort not in self.SORTS:
-            raise RequestError(f"unknown sort {self.sort!r}: use one of {', '.join(self.SORTS)}")
+            raise RequestError(f"unknown sort {self.sort!r}: use one of {', '.join(self.SORTS)}", "sort")
         if self.year is not None and not 1 <= self.year <= 9999:
-            raise RequestError(f"year must be from 1 to 9999 (got {self.year})")
+            raise RequestError(f"year must be from 1 to 9999 (got {self.year})", "year")
+
+    @classmethod
+    def shorten(cls, query: str) -> str:
+        """``query`` cut to its first words within :attr:`MAX_QUERY_CHARS` characters (a pasted
+        page is searched by its beginning, as a query of many words is by its first 64):
+
+            >>> short = SearchRequest.shorten("giá vàng " * 200)
+            >>> len(short), short[-8:]
+            (998, 'giá vàng')
+        """
+        if len(query) <= cls.MAX_QUERY_CHARS:
+            return query
+        cut = query[: cls.MAX_QUERY_CHARS + 1]
+        space = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\t"))
+        return (cut[:space] if space > 0 else cut[: cls.MAX_QUERY_CHARS]).rstrip()
 
     @classmethod
     def for_page(cls, query: str, page: int = 1, limit: int = 10, **options: Any) -> SearchRequest:
         """The request for page ``page`` (from 1) of ``limit`` results."""
         if page < 1 or (page - 1) * limit > cls.MAX_OFFSET:
             last = cls.MAX_OFFSET // max(limit, 1) + 1
-            raise RequestError(f"page must be from 1 to {last} with {limit} results a page (got {page})")
+            raise RequestError(f"page must be from 1 to {last} with {limit} results a page (got {page})", "page")
         return cls(query, limit=limit, offset=(page - 1) * limit, **options)
 
 
@@ -270,6 +288,17 @@ class IndexInfo:
     schema_version: int
     analyzer_version: int
     updated: str | None = None  # ISO time of the last change
+
+
+@dataclass(frozen=True)
+class Health:
+    """What a serving engine holds (``GET /healthz``): known without reading the index."""
+
+    documents: int  # live documents in the commit served
+    generation: int  # that commit's number (it grows with each commit)
+    serving_since: str  # ISO time this commit started being served
+    cache_bytes: int  # what the cache holds (estimated)
+    cache_budget: int  # what it may hold
 
 
 @dataclass(frozen=True)

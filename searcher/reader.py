@@ -3,7 +3,13 @@
 A :class:`Reader` is one committed state of the index. What it reads is kept in a
 :class:`Cache` that outlives it: entries are keyed by segment, and segments never change once
 written (a commit adds segments, merges some away, or marks documents deleted), so after a
-commit a new reader reads only the new segments and reuses everything else.
+commit a new reader reads only the new segments and reuses everything else. What combines
+every segment (a term's postings, a field's vocabulary) is kept per reader, and a reader
+opened after another (``previous``) derives it from the previous one's: the slices of the
+segments both have, and the new segments read from disk, as Lucene's per-segment readers do.
+
+A reader may be used by several threads at once: Whoosh's files are read by seeking then
+reading, so those reads take the reader's lock; what is cached is read without it.
 
 Document numbers are the reader's: a segment's documents start at its ``offset``. Deleted
 documents are still in postings; :attr:`Reader.live` tells them apart.
@@ -18,6 +24,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import itertools
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -63,6 +70,12 @@ class Cache:
         self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def peek(self, key: Hashable) -> Any:
+        """The value kept under ``key``, or None (not loaded, not counted as a use)."""
+        with self._lock:
+            entry = self._entries.get(key)
+        return entry[0] if entry is not None else None
+
     def get(self, key: Hashable, load: Callable[[], T]) -> T:
         """The value kept under ``key``, else ``load()``, kept."""
         with self._lock:
@@ -81,7 +94,8 @@ class Cache:
         return value
 
     def retain(self, segments: set[str]) -> None:
-        """Forget what was read from segments other than ``segments`` (merged away)."""
+        """Forget what was read from segments other than ``segments`` (merged away), and what
+        readers other than those named there computed (see :attr:`Reader.scopes`)."""
         with self._lock:
             for key in [k for k in self._entries if isinstance(k, tuple) and k[0] not in segments]:
                 self.used -= self._entries.pop(key)[1]
@@ -110,27 +124,65 @@ def _nbytes(value: Any) -> int:
     if isinstance(value, dict):
         return 64 + _sampled(len(value), itertools.chain.from_iterable(value.items()), 2)
     if isinstance(value, str):
-        return 50 + len(value)
+        return sys.getsizeof(value)
     return 100
 
 
 class Reader:
-    """One committed state of the index, read through ``cache``."""
+    """One committed state of the index, read through ``cache``; what combines every segment
+    is derived from ``previous`` (the reader of an earlier commit, same cache) where it can be."""
 
-    def __init__(self, whoosh_reader: Any, cache: Cache | None = None):
+    def __init__(self, whoosh_reader: Any, cache: Cache | None = None, previous: Reader | None = None):
         self.whoosh = whoosh_reader
         self.cache = cache if cache is not None else Cache()
-        self.segments = codec.segments(whoosh_reader)
+        self._io = threading.RLock()  # Whoosh reads its files by seek-then-read: one thread at a time
+        with self._io:
+            self.segments = codec.segments(whoosh_reader)
+            self.count = int(whoosh_reader.doc_count())  # live documents
+            self.generation = int(whoosh_reader.generation() or 0)  # the commit's number
         self.size = sum(segment.size for segment in self.segments)  # document numbers in use
-        self.count = int(whoosh_reader.doc_count())  # live documents
         self._memo: dict[Hashable, Any] = {}  # per-document arrays of this reader
-        self._last_masks: tuple[Any, list[np.ndarray]] = (None, [])
+        self._local = threading.local()  # each thread's last masks (see _masks)
         # What combines every segment is cached under this reader's token: a new reader drops it.
         self.token = "reader:" + ",".join(f"{seg.id}-{seg.deletions}" for seg in self.segments)
-        self.cache.retain({segment.id for segment in self.segments} | {self.token})
+        self.previous = previous if previous is not None and previous.cache is self.cache else None
+        self._added: dict[str, list[str]] = {}  # each field's terms that the previous reader did not have
+        self._before: dict[str, int] = {}  # where the previous reader's segments started
+        self._same = 0  # how many first segments are where the previous reader had them
+        if self.previous is not None:
+            self._before = {seg.id: seg.offset for seg in self.previous.segments}
+            while self._same < min(len(self.segments), len(self.previous.segments)) and (
+                self.segments[self._same].id == self.previous.segments[self._same].id
+            ):
+                self._same += 1
+        else:
+            self.cache.retain(self.scopes)
+
+    @property
+    def scopes(self) -> set[str]:
+        """What this reader's cache entries are keyed by: its segments and its token."""
+        return {segment.id for segment in self.segments} | {self.token}
+
+    def forget_previous(self) -> None:
+        """Stop deriving from the previous reader (it is no longer served)."""
+        self.previous = None
+
+    def prepare(self) -> None:
+        """Read what any search may need (the vocabularies, the per-document arrays) before one waits for it."""
+        for field in (s.TITLE, s.BODY):
+            self.vocabulary(field)
+            self.average_length(field)
+        self.years()
+        self.groups()
+        self.sources()
+        self.ids(np.zeros(min(self.size, 1), dtype=np.int64))
 
     def _per_segment(self, kind: str, key: Hashable, read: Callable[[codec.Segment], T]) -> list[T]:
-        return [self.cache.get((seg.id, kind, key), lambda seg=seg: read(seg)) for seg in self.segments]  # type: ignore[misc]
+        def load(seg: codec.Segment) -> T:
+            with self._io:
+                return read(seg)
+
+        return [self.cache.get((seg.id, kind, key), lambda seg=seg: load(seg)) for seg in self.segments]  # type: ignore[misc]
 
     def _once(self, key: Hashable, compute: Callable[[], T]) -> T:
         """A per-document array (a fixed few per reader)."""
@@ -149,16 +201,41 @@ class Reader:
         return self.cached(("p", field, term), lambda: self._read_postings(field, term))
 
     def _read_postings(self, field: str, term: str) -> Postings:
-        # Read from each segment again after a commit (cheap next to positions), kept once, combined.
-        parts = [codec.postings(seg.leaf, field, term) for seg in self.segments]
-        docs = [d.astype(np.int64) + seg.offset for (d, _), seg in zip(parts, self.segments) if d.size]
+        # Kept once, combined; after a commit the segments the previous reader had are sliced
+        # out of its combined postings, and only the new segments are read.
+        previous = self.previous
+        prior: Postings | None = previous.cache.peek((previous.token, "p", field, term)) if previous is not None else None
+        docs, frequencies = [], []
+        rest = self.segments
+        if prior is not None and self._same:  # the first segments, where they were: one slice
+            if self._same == len(self.segments):
+                return prior
+            end = int(np.searchsorted(prior.docs, self.segments[self._same].offset))
+            docs.append(prior.docs[:end])
+            frequencies.append(prior.frequencies[:end])
+            rest = self.segments[self._same :]
+        for seg in rest:
+            if prior is not None and seg.id in self._before:  # (moved: a segment before it was merged away)
+                low, high = np.searchsorted(prior.docs, [self._before[seg.id], self._before[seg.id] + seg.size])
+                d, f = prior.docs[low:high] + (seg.offset - self._before[seg.id]), prior.frequencies[low:high]
+            else:
+                with self._io:
+                    d, f = codec.postings(seg.leaf, field, term)
+                d = d + seg.offset
+            docs.append(d)
+            frequencies.append(f)
+        docs = [d for d in docs if d.size]
         if not docs:
             return Postings(EMPTY.astype(np.int32), np.zeros(0, dtype=np.float32))
-        return Postings(np.concatenate(docs).astype(np.int32), np.concatenate([f for d, f in parts if d.size]))
+        return Postings(np.concatenate(docs).astype(np.int32, copy=False), np.concatenate([f for f in frequencies if f.size]))
 
     def doc_frequency(self, field: str, term: str) -> int:
         """Documents with ``term`` in ``field`` (deleted ones included, as BM25 statistics go)."""
-        return self.cached(("df", field, term), lambda: sum(codec.doc_frequency(seg.leaf, field, term) for seg in self.segments))
+        def count() -> int:
+            with self._io:
+                return sum(codec.doc_frequency(seg.leaf, field, term) for seg in self.segments)
+
+        return self.cached(("df", field, term), count)
 
     def positions(self, field: str, term: str, among: np.ndarray | None = None) -> np.ndarray:
         """Sorted keys ``doc << 32 | position`` of ``term`` in ``field``; only in ``among``
@@ -176,11 +253,12 @@ class Reader:
 
     def _masks(self, docs: np.ndarray) -> list[np.ndarray]:
         """For each segment, which of its documents are among ``docs`` (kept for the last ``docs``)."""
-        if self._last_masks[0] is not docs:
+        last = getattr(self._local, "masks", None)
+        if last is None or last[0] is not docs:
             inside = np.zeros(self.size, dtype=bool)
             inside[docs] = True
-            self._last_masks = (docs, [inside[seg.offset : seg.offset + seg.size] for seg in self.segments])
-        return self._last_masks[1]
+            last = self._local.masks = (docs, [inside[seg.offset : seg.offset + seg.size] for seg in self.segments])
+        return last[1]
 
     def vocabulary(self, field: str) -> list[str]:
         """Every term of ``field``, sorted."""
@@ -190,6 +268,13 @@ class Reader:
         """Every term of ``field``, sorted, and how many documents have it (deleted ones included)."""
         def merged() -> tuple[list[str], np.ndarray]:
             parts = self._per_segment("t", field, lambda seg: codec.terms(seg.leaf, field))
+            previous = self.previous
+            prior = previous.cache.peek((previous.token, "t", field)) if previous is not None else None
+            if prior is not None and set(self._before) <= self.scopes:
+                # Only segments added: the previous vocabulary and the new segments' terms.
+                fresh = [part for seg, part in zip(self.segments, parts) if seg.id not in self._before]
+                self._added[field] = sorted({t for terms, _ in fresh for t in terms} - set(prior[0]))
+                parts = [prior, *fresh]
             if len(parts) == 1:
                 return parts[0]
             words = sorted(set().union(*(terms for terms, _ in parts)))
@@ -205,8 +290,11 @@ class Reader:
         """The terms of ``field`` that fold to ``folded``: ``cong`` -> công, cống, cộng …"""
         def find() -> tuple[str, ...]:
             terms = self.vocabulary(field)
-            found = (term for prefix in _prefixes(folded) for term in _starting_with(terms, prefix))
-            return tuple(term for term in found if fold_term(term) == folded)
+            previous = self.previous
+            prior = previous.cache.peek((previous.token, "s", field, folded)) if previous is not None else None
+            if prior is not None and field in self._added:  # the previous reader's and the new ones
+                return prior + _folding_to(self._added[field], folded)
+            return _folding_to(terms, folded)
 
         return self.cached(("s", field, folded), find)
 
@@ -217,8 +305,9 @@ class Reader:
         """True for the documents not deleted."""
         def read() -> np.ndarray:
             live = np.ones(self.size, dtype=bool)
-            for seg in self.segments:
-                live[codec.deleted(seg.leaf) + seg.offset] = False
+            with self._io:
+                for seg in self.segments:
+                    live[codec.deleted(seg.leaf) + seg.offset] = False
             return live
 
         return self._once("live", read)
@@ -275,14 +364,14 @@ class Reader:
 
     def stored(self, doc: int) -> dict[str, Any]:
         """The stored fields of one document."""
-        with codec.reading():
+        with self._io, codec.reading():
             return dict(self.whoosh.stored_fields(int(doc)))
 
     def ids(self, docs: np.ndarray) -> list[str]:
         """The ``id`` of each document."""
         if docs.size == 0:
             return []
-        with codec.reading():
+        with self._io, codec.reading():
             column = self._once("ids", lambda: self.whoosh.column_reader(s.ID_FIELD))
             return [column[int(d)] for d in docs]
 
@@ -301,6 +390,12 @@ def restrict(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
         return EMPTY
     shift = np.repeat(low - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
     return keys[shift + np.arange(counts.sum())]
+
+
+def _folding_to(terms: list[str], folded: str) -> tuple[str, ...]:
+    """The terms of a sorted list that fold to ``folded``."""
+    found = (term for prefix in _prefixes(folded) for term in _starting_with(terms, prefix))
+    return tuple(term for term in found if fold_term(term) == folded)
 
 
 def _prefixes(folded: str, most: int = 64) -> list[str]:

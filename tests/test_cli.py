@@ -161,6 +161,7 @@ def test_serve_without_an_index_says_what_to_run(tmp_path: Path) -> None:
 
 def test_serve_without_the_server_extra_says_what_to_install(index: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(sys.modules, "searcher.server", raising=False)
+    monkeypatch.delitem(sys.modules, "searcher.serving", raising=False)
     monkeypatch.setitem(sys.modules, "fastapi", None)  # as if it were not installed
     result = run("serve", "--index", index)
     assert result.exit_code == 1

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from conftest import CORPUS
 from searcher import SearchEngine
-from searcher.server import create_app
+from searcher.models import SearchRequest
+from searcher.server import POLICY, create_app
 
 HOSTILE = [
     '"', '(((', "title:", "-", "OR OR", "\x00\x1b[31m", "a\u0301\u0300\u0323", "<script>alert(1)</script>",
@@ -58,7 +59,8 @@ def test_search_pages_filters_and_sort(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("params", "field"),
     [({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"page": 0}, "page"), ({"sort": "newest"}, "sort"),
-     ({"since": "yesterday"}, "since"), ({"year": "MMXX"}, "year")],
+     ({"since": "yesterday"}, "since"), ({"year": "MMXX"}, "year"), ({"until": "0"}, "until"),
+     ({"until": "20210101"}, "until"), ({"since": "2021-02-30"}, "since"), ({"since": "2021-1-5"}, "since")],
 )
 def test_bad_parameters_are_422_naming_the_parameter(client: TestClient, params: dict, field: str) -> None:  # type: ignore[type-arg]
     response = client.get("/api/search", params={"q": "bao", **params})
@@ -86,9 +88,14 @@ def test_document_and_404(client: TestClient) -> None:
 
 
 def test_healthz_and_openapi(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "documents": 8}
+    health = client.get("/healthz").json()
+    assert {k: health[k] for k in ("status", "documents", "workers")} == {"status": "ok", "documents": 8, "workers": 1}
+    assert health["cache"]["budget_mb"] == 512 and 0 <= health["cache"]["used_mb"] < 512
     paths = client.get("/openapi.json").json()["paths"]
     assert set(paths) == {"/api/search", "/api/docs/{doc_id}", "/api/complete", "/healthz"}
+    statuses = {path: set(operation["get"]["responses"]) for path, operation in paths.items()}
+    assert statuses == {"/api/search": {"200", "422", "503"}, "/api/docs/{doc_id}": {"200", "404", "422", "503"},
+                        "/api/complete": {"200", "422", "503"}, "/healthz": {"200", "503"}}
 
 
 def test_no_index_is_503_with_the_reason(tmp_path: Path) -> None:
@@ -110,7 +117,8 @@ def test_a_bug_is_a_500_not_an_unavailable_index(corpus_engine: SearchEngine, mo
 def test_an_out_of_range_page_is_a_422_naming_the_limit(client: TestClient) -> None:
     response = client.get("/api/search", params={"q": "bao", "limit": 100, "page": 102})
     assert response.status_code == 422
-    assert response.json() == {"detail": "page must be from 1 to 101 with 100 results a page (got 102)"}
+    assert response.json() == {"detail": [{"loc": ["query", "page"], "msg": "page must be from 1 to 101 with 100 results a page (got 102)",
+                                           "type": "value_error"}]}
 
 
 def test_page_shows_results_suggestion_facets_and_pages(client: TestClient) -> None:
@@ -156,3 +164,65 @@ def test_page_reads_bad_parameters_leniently(client: TestClient) -> None:
     response = client.get("/", params={"q": "cong doan", "page": "x", "year": "abc", "sort": "?"})
     assert response.status_code == 200
     assert "3 kết quả" in response.text
+
+
+def test_dates_are_dates_only_as_yyyy_mm_dd(client: TestClient) -> None:
+    # pydantic alone reads 0 as 1970-01-01 (found by schemathesis)
+    response = client.get("/api/search", params={"q": "bao", "until": 0})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "until"]
+    assert "a date is written YYYY-MM-DD" in response.json()["detail"][0]["msg"]
+
+
+def test_a_query_longer_than_the_limit_is_cut_to_its_first_words(client: TestClient) -> None:
+    typed = "công đoàn cơ sở " * 200  # 3,200 characters
+    data = client.get("/api/search", params={"q": typed}).json()
+    assert data["query"] == SearchRequest.shorten(typed)
+    assert len(data["query"]) == 996 and data["query"].endswith(" sở công") and data["total"] > 0
+    html = client.get("/", params={"q": typed}).text
+    assert f'value="{data["query"]}"' in html and typed.strip() not in html
+    described = client.get("/openapi.json").json()["paths"]["/api/search"]["get"]["parameters"][0]
+    assert described["name"] == "q" and "at most 1,000 characters are read" in described["description"]
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=cong+doan", "/articles/union", "/articles/nope", "/api/search?q=bao",
+                                  "/api/search?limit=0", "/api/docs/nope", "/healthz", "/style.css", "/openapi.json"])
+def test_every_answer_has_the_security_headers(client: TestClient, path: str) -> None:
+    headers = client.get(path).headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["content-security-policy"] == POLICY.decode()
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "server" not in headers
+
+
+def test_the_api_docs_may_load_swagger_ui_but_not_be_framed(client: TestClient) -> None:
+    policy = client.get("/docs").headers["content-security-policy"]
+    assert "script-src 'unsafe-inline' https://cdn.jsdelivr.net" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_the_openapi_description_names_every_answer(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    document = paths["/api/docs/{doc_id}"]["get"]["responses"]
+    assert document["404"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Message"}
+    assert document["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/HTTPValidationError"}
+    search = paths["/api/search"]["get"]
+    assert search["responses"]["503"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Message"}
+    until = next(p for p in search["parameters"] if p["name"] == "until")
+    assert until["schema"]["anyOf"][0] == {"type": "string", "format": "date"}
+
+
+def test_the_page_and_healthz_do_not_reopen_the_index(corpus_engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = TestClient(create_app(corpus_engine))
+    corpus_engine.follow(interval=3600)  # as the server runs it: commits picked up by its thread only
+    try:
+        assert client.get("/", params={"q": "cong doan"}).status_code == 200
+        monkeypatch.setattr(type(corpus_engine._index), "info", lambda self: pytest.fail("read the index's directory"))
+        monkeypatch.setattr(corpus_engine, "_open", lambda warm: pytest.fail("opened the index"))
+        for _ in range(3):
+            assert "Tìm trong 7 bài báo." in client.get("/").text
+            assert client.get("/", params={"q": "bao"}).status_code == 200
+            assert client.get("/healthz").json()["documents"] == 7
+    finally:
+        corpus_engine.close()
