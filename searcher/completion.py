@@ -164,12 +164,7 @@ def _cased(typed: str, spelling: str) -> str:
 
 def _words(reader: Reader) -> _Words:
     def make() -> _Words:
-        counts: dict[str, int] = {}
-        for field in (s.BODY, s.TITLE):
-            terms, frequencies = reader.term_counts(field)
-            for term, frequency in zip(terms, frequencies.tolist()):
-                if frequency >= KNOWN and frequency > counts.get(term, 0):
-                    counts[term] = frequency
+        counts = {t: n for t, n in reader.best_counts((s.BODY, s.TITLE)).items() if n >= KNOWN}
         ordered = sorted(counts, key=lambda t: (fold_term(t), t))
         return _Words([fold_term(t) for t in ordered], ordered, np.array([counts[t] for t in ordered], dtype=np.int64))
 

@@ -57,13 +57,4 @@ class Lexicon:
 
 def lexicon(reader: Reader) -> Lexicon:
     """The folded words of titles and bodies, each counted in the field that has it most."""
-    def make() -> Lexicon:
-        counts: dict[str, int] = {}
-        for field in (s.BODY, s.TITLE):
-            terms, frequencies = reader.term_counts(field)
-            for term, frequency in zip(terms, frequencies.tolist()):
-                if frequency > counts.get(term, 0):
-                    counts[term] = frequency
-        return Lexicon.of(counts)
-
-    return reader.cached(("lexicon",), make)
+    return reader.cached(("lexicon",), lambda: Lexicon.of(reader.best_counts((s.BODY, s.TITLE))))

@@ -286,6 +286,19 @@ class Reader:
 
         return self.cached(("t", field), merged)
 
+    def best_counts(self, fields: tuple[str, ...]) -> dict[str, int]:
+        """Every term of ``fields``, with how many documents have it in the field that has it most."""
+        def make() -> dict[str, int]:
+            counts: dict[str, int] = {}
+            for field in fields:
+                terms, frequencies = self.term_counts(field)
+                for term, frequency in zip(terms, frequencies.tolist()):
+                    if frequency > counts.get(term, 0):
+                        counts[term] = frequency
+            return counts
+
+        return self.cached(("best-counts", fields), make)
+
     def spellings(self, field: str, folded: str) -> tuple[str, ...]:
         """The terms of ``field`` that fold to ``folded``: ``cong`` -> công, cống, cộng …"""
         def find() -> tuple[str, ...]:
