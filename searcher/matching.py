@@ -99,14 +99,7 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
     runs = _runs(parsed)
     read = _read(context, runs, top)
     likeliest.update({w.folded: max(p, key=p.__getitem__) for w, p in read.items()})
-    weighed = {
-        word: {
-            # a typo's close spellings weigh less, whatever their reading
-            t: priors.get(word, {}).get(t, 1.0) * max(probabilities.get(t, 0.0) / max(probabilities.values()), params.unlikely_reading)
-            for t in context.weights[word]
-        }
-        for word, probabilities in read.items()
-    }
+    weighed = {word: _weighed(context.weights[word], probabilities, priors.get(word, {}), params) for word, probabilities in read.items()}
     if any(weights != context.weights[word] for word, weights in weighed.items()):
         context.weights.update(weighed)
         context.forget()
@@ -119,6 +112,13 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
         top, at = top[inside], at[inside]
         scores[at] += _proximity(context, runs, top, first.keep)
     return Ranking(matches=first.matches.astype(np.int32), scores=scores.astype(np.float32), partial=first.partial, readings=likeliest)
+
+
+def _weighed(spellings: dict[str, float], probabilities: dict[str, float], prior: dict[str, float], params: Params) -> dict[str, float]:
+    """Each spelling's weight by its reading, relative to the likeliest (at least
+    ``unlikely_reading``); a typo's close spellings keep their lower weight, whatever their reading."""
+    best = max(probabilities.values())
+    return {t: prior.get(t, 1.0) * max(probabilities.get(t, 0.0) / best, params.unlikely_reading) for t in spellings}
 
 
 @dataclass
