@@ -133,6 +133,15 @@ def test_missing_path_is_an_error() -> None:
         ("ngày 5 tháng 3 năm 2020", dt.date(2020, 3, 5)),
         ("Sáng 18/3", None),
         ("31/02/2021", None),
+        # datelines of 2011–2012 layouts, and times near midnight in +07:00: the day as written
+        ("Cập nhật lúc 08:30 ngày 12/01/2012", dt.date(2012, 1, 12)),
+        ("12/1/2012 8:30:00 AM", dt.date(2012, 1, 12)),
+        ("Thứ Năm, 12/01/2012, 00:15 GMT+7", dt.date(2012, 1, 12)),
+        ("2012-01-12T00:15:00+07:00", dt.date(2012, 1, 12)),
+        ("2011-12-30T23:58:00+07:00", dt.date(2011, 12, 30)),
+        ("Thu, 12 Jan 2012 00:15:00 +0700", dt.date(2012, 1, 12)),
+        ("Thu Jan 12 2012 00:15:00 GMT+0700 (SE Asia Standard Time)", dt.date(2012, 1, 12)),
+        ("January 12, 2012", dt.date(2012, 1, 12)),
     ],
 )
 def test_find_date(text: str, date: dt.date | None) -> None:
