@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from ..decoding import repair_mojibake
+from ..decoding import repair_for
 from ..models import Article, Repaired, Skipped
 from ..normalize import nfc
 from .dates import dateline, find_date, is_date_line, parse_date
@@ -95,8 +95,12 @@ def extract(data: bytes | str, url: str | None = None) -> Extracted:
     if doc is None or not (doc.text or "").strip():
         raise ValueError("no article text found in the page")
     title = _headline(tree, doc.title or "", doc.sitename or "", doc.url or url or "")
-    title = clean_line(nfc(repair_mojibake(title)))
-    text, repaired = _text(_with_lead(tree, doc.text, doc.description or ""), title)
+    raw = _with_lead(tree, doc.text, doc.description or "")
+    repair = repair_for(f"{title}\n{raw}")
+    if repair is not None:
+        title, raw = repair.apply(title), repair.apply(raw)
+    title = clean_line(nfc(title))
+    text = _text(raw, title)
     title = title or text.split("\n", 1)[0][:160]
     metadata = []
     if doc.author:
@@ -105,20 +109,19 @@ def extract(data: bytes | str, url: str | None = None) -> Extracted:
         metadata.append(("category", ", ".join(clean_line(c) for c in doc.categories)))
     return Extracted(
         title=title, text=text, date=_published(tree, title, doc.date), url=doc.url or url,
-        site=doc.sitename, metadata=tuple(metadata), repaired=repaired,
+        site=doc.sitename, metadata=tuple(metadata), repaired=repair.note if repair else None,
     )
 
 
-def _text(raw: str, title: str) -> tuple[str, str | None]:
+def _text(raw: str, title: str) -> str:
     """The body without the headline and datelines repeated at its top."""
-    fixed = repair_mojibake(raw)
-    lines = drop_chrome(nfc(fixed)).split("\n")
+    lines = drop_chrome(nfc(raw)).split("\n")
     while lines and (lines[0] == title or is_date_line(lines[0])):
         lines.pop(0)
     text = "\n".join(lines).strip()
     if not text:
         raise ValueError("no article text found in the page")
-    return text, ("UTF-8 encoded twice (Táº¡i for Tại): repaired" if fixed != raw else None)
+    return text
 
 
 def _with_lead(tree: Any, text: str, description: str) -> str:

@@ -64,7 +64,7 @@ def read_text(data: bytes, file: Path, name: str, folder: str) -> Iterator[tuple
         yield name, Repaired(name, decoded.repaired)
     header, rest = parse_header(decoded.text)
     page = parse_page(rest, title_first=bool(header))
-    if not page.text and not header.get("title"):
+    if not page.text and not page.title and not header.get("title"):  # a file of one line is its title and text
         yield name, Skipped(name, "no article text (only site menus, links or captions)")
         return
     yield name, _article(header, page, name, folder, file)
