@@ -27,7 +27,7 @@ import itertools
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -387,6 +387,15 @@ class Reader:
         with self._io, codec.reading():
             column = self._once("ids", lambda: self.whoosh.column_reader(s.ID_FIELD))
             return [column[int(d)] for d in docs]
+
+    def documents_with(self, words: Sequence[Sequence[str]]) -> int:
+        """Live documents having, for every word, one of its spellings (title or body)."""
+        together: np.ndarray | None = None
+        for spellings in words:
+            docs = [self.postings(f, t).docs for t in spellings for f in (s.BODY, s.TITLE)]
+            found = np.unique(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int32)
+            together = found if together is None else np.intersect1d(together, found, assume_unique=True)
+        return int(self.live[together].sum()) if together is not None else 0
 
     def docnum(self, doc_id: str) -> int | None:
         """The live document with this ``id``, if any."""
