@@ -1,6 +1,6 @@
 """``ClusterEngine``: :class:`searcher.SearchEngine`'s interface over a Sphinx or Manticore cluster.
 
-    >>> engine = ClusterEngine("cluster/")            # the folder `vnsearch cluster config` wrote
+    >>> engine = ClusterEngine("cluster/")            # doctest: +SKIP
     >>> engine.add_paths(["seeds/"])                  # doctest: +SKIP
     >>> engine.search("cong doan").hits[0].title      # doctest: +SKIP
 
@@ -47,7 +47,7 @@ from ..models import (
     SearchResults,
     Skipped,
 )
-from ..query import Word
+from ..query import ParsedQuery, Word
 from ..reader import Reader
 from ..rewriting import rewrite
 from ..schema import ANALYZER_VERSION, SCHEMA_VERSION
@@ -56,9 +56,9 @@ from ..sources import article_from_record, read_paths
 from ..synonyms import INDEX_FILE, Synonyms, load
 from .candidates import POSITIONS, Candidates
 from .config import INDEX, ClusterConfig, Node, document_key, shard_of
-from .ingest import WORKERS, analyzed, row_values
-from .sphinxql import Connection, NodeDown, check_layout, literal, missing_agents
-from .translate import Plan, count_expression, filters, plan
+from .ingest import WORKERS, analyzed, position_key, row_values
+from .sphinxql import Connection, NodeDown, literal, missing_agents
+from .translate import Plan, count_expression, filters, group_expression, plan
 from .vocabulary import Store, Vocabulary
 
 __all__ = ["CANDIDATES", "ClusterEngine"]
@@ -133,7 +133,9 @@ class ClusterEngine:
             if key not in old:
                 return False
             self._connection(node).one(f"DELETE FROM {node.shard} WHERE id = {key}")
+            self._connection(node).one(f"FLUSH RTINDEX {node.shard}")
             self._store.change([], [_removed(old[key])])
+        self.vocabulary.refresh(force=True)
         return True
 
     def _ingest(self, items: Iterable[Article | Skipped | Repaired]) -> IndexReport:
@@ -193,7 +195,9 @@ class ClusterEngine:
             added.append((item.article.id, {f: item.positions[f].keys() for f in POSITIONS}, item.lengths, sig, group))
         for name, values in rows.items():
             node = self._node(name)
+            # Acknowledged only once on disk: Sphinx 2.2's binlog alone did not bring a shard back after kill -9 here.
             self._connection(node).one(_replace(node.shard, values))
+            self._connection(node).one(f"FLUSH RTINDEX {node.shard}")
         self._store.change(added, [_removed(row) for row in old.values()])
         updated = len(old)
         return len(changed) - updated, updated, unchanged
@@ -230,12 +234,11 @@ class ClusterEngine:
         size = min(max(self.candidates, wanted + SIMILAR_WINDOW), MAX_MATCHES)
         by_date = request.sort == "date"
         query_plan = plan(parsed, vocabulary, matching.PARAMS)
-        fetched = self._candidates(query_plan, query_plan.loose if query_plan.long else query_plan.strict, where, size, by_date)
-        if fetched.total == 0 and not query_plan.long and query_plan.loose != query_plan.strict:
-            fetched = self._candidates(query_plan, query_plan.loose, where, size, by_date)
-        if fetched.total == 0 and any(c.phrase for g in parsed.groups for c in g):  # a quoted phrase no article has
-            query_plan = plan(parsed, vocabulary, matching.PARAMS, phrases=False)
-            fetched = self._candidates(query_plan, query_plan.loose if query_plan.long else query_plan.strict, where, size, by_date)
+        fetched = self._candidates(query_plan, where, size, by_date)
+        unmatched = frozenset(self._unmatched_phrases(parsed, where)) if fetched.total == 0 else frozenset()
+        if unmatched:  # quoted phrases no article has (pasted text often has quotes): searched as their words
+            query_plan = plan(parsed, vocabulary, matching.PARAMS, unmatched=unmatched)
+            fetched = self._candidates(query_plan, where, size, by_date)
         unavailable = tuple(f"{n.name} ({n.address})" for n in fetched.missing)
         candidates = Candidates(vocabulary, fetched.rows, fetched.columns, self._positions)
         reader = cast(Reader, candidates)  # what matching reads of an index, over the candidates (see candidates.py)
@@ -253,9 +256,8 @@ class ClusterEngine:
             _hit(stored[candidates.keys[doc]], scores[doc], words, tuple(candidates.ids(_array(others))))
             for doc, others in page if candidates.keys[doc] in stored
         )
-        exact = fetched.exact and ranking.matches.size == len(fetched.rows) and not (query_plan.long or ranking.partial)
-        if exact:
-            total = fetched.groups if request.collapse else fetched.total
+        if fetched.exact and not (query_plan.long or ranking.partial):
+            total = fetched.groups if request.collapse else fetched.matched
             facets = fetched.facets
         else:  # the shards matched more loosely than vnsearch keeps: counted over the candidates kept
             total = len(kept) if request.collapse else int(ranking.matches.size)
@@ -297,7 +299,6 @@ class ClusterEngine:
             try:
                 connection = self._connection(node)
                 version = connection.version
-                check_layout(connection)
                 status = dict(connection.one(f"SHOW INDEX {node.shard} STATUS"))
                 nodes.append(NodeInfo(node.name, node.address, "up", int(status.get("indexed_documents", 0)), version))
             except SearcherError as error:
@@ -360,14 +361,21 @@ class ClusterEngine:
         raise SearcherError("no node of the cluster answered: " + "; ".join(
             f"{n.name} ({n.address})" for n in down) + f" (see `vnsearch info --cluster {self.config.folder}`)")
 
-    def _candidates(self, query_plan: Plan, expression: str, where: list[str], size: int, by_date: bool) -> _Fetched:
+    def _candidates(self, query_plan: Plan, where: list[str], size: int, by_date: bool) -> _Fetched:
+        """The best ``size`` candidates: any article with one of the query's groups (vnsearch's
+        coverage then keeps those it would keep: the statistics of proximity need the articles
+        having some of the words, not only those having all); the totals and facets of what
+        the embedded engine matches (for a short query, every group)."""
         columns = [(f, t) for t in query_plan.terms for f in POSITIONS][:600]
-        selected = ", ".join(f"{POSITIONS[f]}[{literal(t)}] AS p{i}" for i, (f, t) in enumerate(columns))
-        condition = " AND ".join([f"MATCH({literal(expression)})", *where])
+        selected = ", ".join(f"{POSITIONS[f]}[{literal(position_key(t))}] AS p{i}" for i, (f, t) in enumerate(columns))
+        loose = " AND ".join([f"MATCH({literal(query_plan.loose)})", *where])
+        condition = " AND ".join([f"MATCH({literal(query_plan.loose if query_plan.long else query_plan.strict)})", *where])
         sort = "published DESC, WEIGHT() DESC" if by_date else "WEIGHT() DESC, id ASC"
         statements = [
-            f"SELECT id, doc_id, published, grp, title_length, body_length{', ' + selected if selected else ''} FROM {INDEX} "
-            f"WHERE {condition} ORDER BY {sort} LIMIT {size} OPTION {OPTIONS}, max_matches={max(size, 1000)}",
+            f"SELECT id, doc_id, published, grp, title_length, body_length, source{', ' + selected if selected else ''} FROM {INDEX} "
+            f"WHERE {loose} ORDER BY {sort} LIMIT {size} OPTION {OPTIONS}, max_matches={max(size, 1000)}",
+            "SHOW META",
+            f"SELECT id FROM {INDEX} WHERE {condition} LIMIT 1 OPTION {OPTIONS}, max_matches=1",
             "SHOW META",
             f"SELECT year, COUNT(*) FROM {INDEX} WHERE {condition} GROUP BY year ORDER BY year DESC LIMIT 10000 OPTION {OPTIONS}",
             f"SELECT source, COUNT(*) AS n FROM {INDEX} WHERE {condition} GROUP BY source ORDER BY n DESC LIMIT 10000 OPTION {OPTIONS}",
@@ -375,7 +383,7 @@ class ClusterEngine:
             "SHOW META",
         ]
         results, down = self._front_query(statements)
-        names = ["id", "doc_id", "published", "grp", "title_length", "body_length"] + [f"p{i}" for i in range(len(columns))]
+        names = ["id", "doc_id", "published", "grp", "title_length", "body_length", "source"] + [f"p{i}" for i in range(len(columns))]
         rows = []
         for values in results[0]:
             row: dict[Any, Any] = dict(zip(names, values))
@@ -384,15 +392,16 @@ class ClusterEngine:
             rows.append(row)
         meta = _meta(results[1])
         missing = list(down) + [n for n in missing_agents(meta.get("warning", []), self.config.nodes) if n not in down]
-        years = tuple(Facet(str(y), int(n)) for y, n in results[2] if int(y))
-        sources = tuple(sorted((Facet(str(v), int(n)) for v, n in results[3] if v), key=lambda f: (-f.count, f.value))[:FACET_SOURCES])
-        total = int(meta.get("total_found", ["0"])[0])
-        return _Fetched(rows=rows, columns=columns, total=total, groups=int(_meta(results[5]).get("total_found", ["0"])[0]),
-                        facets=Facets(years, sources), missing=missing, exact=total <= size or not by_date)
+        years = tuple(Facet(str(y), int(n)) for y, n in results[4] if int(y))
+        sources = tuple(sorted((Facet(str(v), int(n)) for v, n in results[5] if v), key=lambda f: (-f.count, f.value))[:FACET_SOURCES])
+        total = int(_meta(results[3]).get("total_found", ["0"])[0])
+        return _Fetched(rows=rows, columns=columns, total=int(meta.get("total_found", ["0"])[0]),
+                        groups=int(_meta(results[7]).get("total_found", ["0"])[0]), facets=Facets(years, sources), missing=missing,
+                        exact=total > 0, matched=total)
 
     def _positions(self, keys: Sequence[int], columns: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[Any]]:
         """Positions of more terms in the candidates ``keys`` (in that order)."""
-        selected = ", ".join(f"{POSITIONS[f]}[{literal(t)}] AS p{i}" for i, (f, t) in enumerate(columns))
+        selected = ", ".join(f"{POSITIONS[f]}[{literal(position_key(t))}] AS p{i}" for i, (f, t) in enumerate(columns))
         found: dict[int, tuple[Any, ...]] = {}
         for start in range(0, len(keys), 1000):
             chunk = ", ".join(str(k) for k in keys[start : start + 1000])
@@ -408,6 +417,18 @@ class ClusterEngine:
                                   f"LIMIT {len(keys)} OPTION max_matches={max(len(keys), 20)}"])[0][0]
         names = ["id", *_names(PAGE_COLUMNS)]
         return {int(row[0]): _stored_fields(dict(zip(names, row))) for row in rows}
+
+    def _unmatched_phrases(self, parsed: ParsedQuery, where: list[str]) -> list[int]:
+        """The groups with a typed phrase that no article (among those the filters allow) has."""
+        numbers = [i for i, g in enumerate(parsed.groups) if any(c.phrase and not c.expanded for c in g)]
+        if not numbers:
+            return []
+        statements = []
+        for number in numbers:
+            condition = " AND ".join([f"MATCH({literal(group_expression(parsed.groups[number], self.vocabulary))})", *where])
+            statements += [f"SELECT id FROM {INDEX} WHERE {condition} LIMIT 1 OPTION max_matches=1", "SHOW META"]
+        results, _ = self._front_query(statements)
+        return [n for i, n in enumerate(numbers) if int(_meta(results[2 * i + 1]).get("total_found", ["0"])[0]) == 0]
 
     def _count_all(self, words: Sequence[Sequence[str]]) -> int:
         """Documents with every word in one of its spellings (the keystroke repair's evidence)."""
@@ -425,7 +446,8 @@ class _Fetched:
     groups: int  # ... as groups of near-duplicates
     facets: Facets
     missing: list[Node]
-    exact: bool
+    exact: bool  # the shards counted what vnsearch keeps
+    matched: int  # documents with every group
 
 
 def _meta(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[str]]:
@@ -457,7 +479,12 @@ def _facets_of(rows: Sequence[dict[str, Any]]) -> Facets:
         year = dt.date.fromordinal(row["published"]).year if row["published"] else 0
         if year:
             years[year] = years.get(year, 0) + 1
-    return Facets(years=tuple(Facet(str(y), n) for y, n in sorted(years.items(), reverse=True)))
+    sources: dict[str, int] = {}
+    for row in rows:
+        if row["source"]:
+            sources[row["source"]] = sources.get(row["source"], 0) + 1
+    return Facets(years=tuple(Facet(str(y), n) for y, n in sorted(years.items(), reverse=True)),
+                  sources=tuple(sorted((Facet(v, n) for v, n in sources.items()), key=lambda f: (-f.count, f.value))[:FACET_SOURCES]))
 
 
 def _replace(shard: str, rows: list[dict[str, Any]]) -> str:
@@ -474,7 +501,7 @@ def _value(value: Any) -> str:
 
 def _removed(row: dict[str, Any]) -> tuple[str, dict[str, Iterable[str]], dict[str, float]]:
     """What the vocabulary counted for a row that is replaced or deleted."""
-    terms = {f: json.loads(row[POSITIONS[f]] or "{}").keys() for f in POSITIONS}
+    terms: dict[str, Iterable[str]] = {f: [key[1:] for key in json.loads(row[POSITIONS[f]] or "{}")] for f in POSITIONS}
     return row["doc_id"], terms, {f: float(row[f + "_length"]) for f in POSITIONS}
 
 

@@ -101,6 +101,15 @@ def analyzed(articles: Iterable[Article], segmenter: Segmenter | None = None, wo
         yield from pool.imap(_analyze_one, [(a, segmenter) for a in articles], chunksize=CHUNK)
 
 
+def position_key(term: str) -> str:
+    """A term's key in the positions attributes (a bare number would be read as an array index)."""
+    return "t" + term
+
+
+def _positions(where: dict[str, list[int]]) -> str:
+    return json.dumps({position_key(t): p for t, p in where.items()}, ensure_ascii=False, separators=(",", ":"))
+
+
 def row_values(item: Analyzed, group: int) -> dict[str, Any]:
     """The column values of ``item``'s row (see config.FIELDS and the attributes)."""
     article = item.article
@@ -115,8 +124,8 @@ def row_values(item: Analyzed, group: int) -> dict[str, Any]:
         "source": article.source or "",
         "metadata": json.dumps([list(pair) for pair in article.metadata], ensure_ascii=False) if article.metadata else "",
         "fingerprint": item.fingerprint,
-        "title_positions": json.dumps(item.positions["title"], ensure_ascii=False, separators=(",", ":")),
-        "body_positions": json.dumps(item.positions["body"], ensure_ascii=False, separators=(",", ":")),
+        "title_positions": _positions(item.positions["title"]),
+        "body_positions": _positions(item.positions["body"]),
         "published": article.date.toordinal() if article.date else 0,
         "year": article.date.year if article.date else 0,
         "headline": int(article.headline),

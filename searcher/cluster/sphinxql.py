@@ -81,6 +81,16 @@ class Connection:
         if not re.match(r"\d+\.\d+\.\d+", version) or "mysql" in version.lower() or "mariadb" in version.lower():
             connection.close()
             raise SearcherError(f"{self.node.name} ({self.node.address}) is not a Sphinx or Manticore searchd (it says {version!r})")
+        with connection.cursor() as cursor:  # a node of another configuration or layout is refused at once
+            cursor.execute("SHOW TABLES")
+            found = {str(row[0]) for row in cursor.fetchall()}
+        if self.node.shard not in found or INDEX not in found:
+            connection.close()
+            raise SearcherError(
+                f"{self.node.name} ({self.node.address}) has no index {self.node.shard} (it has {', '.join(sorted(found)) or 'none'}): "
+                "it runs another configuration, or one written by another version of vnsearch; start it with the searchd.conf "
+                "that `vnsearch cluster config` wrote"
+            )
         return connection
 
     @property
@@ -154,20 +164,3 @@ def missing_agents(warnings: Iterable[str], nodes: Sequence[Node]) -> list[Node]
         if any(f"agent {node.host}:{node.agent_port}" in warning for warning in warnings):
             found.append(node)
     return found
-
-
-def indexes(connection: Connection) -> set[str]:
-    """The indexes a node has."""
-    return {str(row[0]) for row in connection.one("SHOW TABLES")}
-
-
-def check_layout(connection: Connection) -> None:
-    """A node configured by this vnsearch has its shard and the distributed index."""
-    found = indexes(connection)
-    node = connection.node
-    if node.shard not in found or INDEX not in found:
-        raise SearcherError(
-            f"{node.name} ({node.address}) has no index {node.shard} (it has {', '.join(sorted(found)) or 'none'}): "
-            "it runs another configuration or another version of vnsearch's; start it with the searchd.conf "
-            "that `vnsearch cluster config` wrote"
-        )

@@ -44,25 +44,34 @@ class Plan:
     terms: tuple[str, ...]
 
 
-def plan(parsed: ParsedQuery, vocabulary: Vocabulary, params: Params, *, phrases: bool = True) -> Plan:
-    """``parsed`` as MATCH expressions; without ``phrases``, quoted phrases are searched as their words."""
+def plan(parsed: ParsedQuery, vocabulary: Vocabulary, params: Params, *, unmatched: frozenset[int] = frozenset()) -> Plan:
+    """``parsed`` as MATCH expressions; the groups numbered in ``unmatched`` hold a quoted
+    phrase no article has, searched as its words (each a group of its own, as the embedded engine does)."""
     required, optional = [], []
-    for group in parsed.groups:
-        clauses = [_clause(c, vocabulary, phrases) for c in group]
-        expression = clauses[0] if len(clauses) == 1 else "(" + " | ".join(clauses) + ")"
+    for number, group in enumerate(parsed.groups):
         typed = [c for c in group if not c.expanded]
-        if any((c.phrase and phrases) or c.field for c in typed):
+        if number in unmatched:
+            optional += [_clause(Clause((word,), field=c.field), vocabulary) for c in typed for word in c.words]
+            continue
+        expression = group_expression(group, vocabulary)
+        if any(c.phrase or c.field for c in typed):
             required.append(expression)
         else:
             optional.append(expression)
     excluded = [f"-{_excluded(c)}" for c in parsed.excluded]
-    long = len(parsed.groups) > params.short_query
+    long = len(required) + len(optional) > params.short_query
     strict = " ".join(required + optional + excluded)
     loose_any = ["(" + " | ".join(optional) + ")"] if len(optional) > 1 else optional
     loose = " ".join(required + loose_any + excluded)
     if not required and not optional:  # only exclusions: everything else
         strict = loose = " ".join([f"(@words {EVERY})", *excluded])
     return Plan(strict=strict, loose=loose, long=long, terms=_terms(parsed, vocabulary))
+
+
+def group_expression(group: Sequence[Clause], vocabulary: Vocabulary) -> str:
+    """Any of a group's clauses (``a OR b``, a word and its abbreviation …)."""
+    clauses = [_clause(c, vocabulary) for c in group]
+    return clauses[0] if len(clauses) == 1 else "(" + " | ".join(clauses) + ")"
 
 
 def _alternatives(word: Word, vocabulary: Vocabulary) -> list[str]:
@@ -79,9 +88,9 @@ def _barely_known(word: Word, vocabulary: Vocabulary) -> bool:
     return sum(vocabulary.doc_frequency(s.BODY, t) for t in spellings) <= typos.BARELY
 
 
-def _clause(clause: Clause, vocabulary: Vocabulary, phrases: bool) -> str:
+def _clause(clause: Clause, vocabulary: Vocabulary) -> str:
     where = TITLE if clause.field == "title" else BOTH
-    if clause.phrase and phrases:
+    if clause.phrase:
         return f'({where} "' + " ".join(match_term(w.folded) for w in clause.words) + '")'
     parts = []
     for word in clause.words:
