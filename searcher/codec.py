@@ -385,3 +385,11 @@ class ParallelWriter(_Announcing, MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+
+def stored_length(terms: int) -> float:
+    """A field's length of ``terms`` terms as Whoosh keeps it (one byte, approximate), so that
+    another backend scores lengths exactly as :func:`field_lengths` reads them back."""
+    from whoosh.util.numeric import length_to_byte
+
+    return float(_LENGTHS[length_to_byte(terms)])

@@ -39,6 +39,7 @@ from .schema import ANALYZED, build_schema
 from .segment import Segmenter
 from .sources import article_from_record
 from .synonyms import INDEX_FILE, Synonyms, load
+from .vocabulary import Vocabulary
 
 __all__ = ["SearchEngine"]
 
@@ -352,7 +353,7 @@ def _search(reader: Reader, request: SearchRequest, synonyms: Synonyms) -> Searc
     )
 
 
-def _suggestion(reader: Reader, typed: str, rewritten: Rewritten, likeliest: Mapping[str, str]) -> str | None:
+def _suggestion(reader: Vocabulary, typed: str, rewritten: Rewritten, likeliest: Mapping[str, str]) -> str | None:
     """The query searched, with each word typed without diacritics as it was likely meant;
     in a query typed with diacritics, a word typed without them that the index has as typed
     (``minh`` in ``phạm minh chính``) was meant so, and is kept (unless it was a typo)."""

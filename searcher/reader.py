@@ -28,7 +28,7 @@ import logging
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -417,6 +417,15 @@ class Reader:
         per_segment = [self.cache.get((seg.id, "ids"), st.ids) for seg, st in zip(self.segments, self.stores)]
         where = np.searchsorted(self._offsets, docs, side="right") - 1
         return [per_segment[i][d - self.segments[i].offset] for i, d in zip(where.tolist(), docs.tolist())]
+
+    def documents_with(self, words: Sequence[Sequence[str]]) -> int:
+        """Live documents having, for every word, one of its spellings (title or body)."""
+        together: np.ndarray | None = None
+        for spellings in words:
+            docs = [self.postings(f, t).docs for t in spellings for f in (s.BODY, s.TITLE)]
+            found = np.unique(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int32)
+            together = found if together is None else np.intersect1d(together, found, assume_unique=True)
+        return int(self.live[together].sum()) if together is not None else 0
 
     def docnum(self, doc_id: str) -> int | None:
         """The live document with this ``id``, if any."""

@@ -33,7 +33,7 @@ def test_search_json_shape(client: TestClient) -> None:
     response = client.get("/api/search", params={"q": "cong doan", "limit": 2})
     assert response.status_code == 200
     data = response.json()
-    assert list(data) == ["query", "total", "took_ms", "page", "limit", "partial", "suggestion", "showing", "facets", "hits"]
+    assert list(data) == ["query", "total", "took_ms", "page", "limit", "partial", "suggestion", "showing", "unavailable", "facets", "hits"]
     assert (data["query"], data["total"], data["page"], data["limit"]) == ("cong doan", 3, 1, 2)
     assert data["suggestion"] == "công đoàn"
     assert data["facets"] == {
