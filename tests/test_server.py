@@ -22,6 +22,12 @@ EVIL = {
     "url": "javascript:alert(1)",
 }
 
+SOURCED = [
+    {"id": "vne-1", "title": "Bão số 9 đổ bộ", "text": "Bão số 9 gây mưa lớn ở miền Trung.", "source": "vnexpress.net"},
+    {"id": "tt-1", "title": "Lũ lớn, bão chồng bão", "text": "Miền Trung ngập sâu sau bão.", "source": "tuoitre.vn"},
+    {"id": "vne-2", "title": "Bão tan nhanh", "text": "Cơn bão tan trên đất liền.", "source": "vnexpress.net"},
+]
+
 
 @pytest.fixture
 def client(corpus_engine: SearchEngine) -> TestClient:
@@ -54,6 +60,20 @@ def test_search_pages_filters_and_sort(client: TestClient) -> None:
     assert [h["id"] for h in in_2020["hits"]] == ["success"]
     since = client.get("/api/search", params={"q": "cong doan", "since": "2020-01-01", "until": "2020-12-31"}).json()
     assert [h["id"] for h in since["hits"]] == ["success"]
+
+
+def test_search_keeps_only_the_source_asked_for(corpus_engine: SearchEngine) -> None:
+    corpus_engine.add_documents(SOURCED)
+    client = TestClient(create_app(corpus_engine))
+    assert client.get("/api/search", params={"q": "bao"}).json()["total"] == 3
+    data = client.get("/api/search", params={"q": "bao", "source": "vnexpress.net"}).json()
+    assert sorted(h["id"] for h in data["hits"]) == ["vne-1", "vne-2"]
+    assert {h["source"] for h in data["hits"]} == {"vnexpress.net"}
+    assert data["facets"]["source"] == [{"value": "vnexpress.net", "count": 2}]
+    assert client.get("/api/search", params={"q": "bao", "source": "nowhere.vn"}).json()["total"] == 0
+    html = client.get("/", params={"q": "bao", "source": "tuoitre.vn"}).text
+    assert "1 kết quả" in html and "Lũ lớn, bão chồng bão" in html and "Bão số 9 đổ bộ" not in html
+    assert '<li><a href="/?q=bao">« Mọi nguồn</a></li>' in html
 
 
 @pytest.mark.parametrize(
