@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -46,6 +47,13 @@ class Commands(click.Group):
             ) from None
 
 
+class _Echo(logging.Handler):
+    """What the library says on its ``vnsearch`` logger (a store being prepared …), on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(record.getMessage(), err=True)
+
+
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vnsearch")
 def main() -> None:
@@ -57,6 +65,9 @@ def main() -> None:
       vnsearch search "cong doan"      search, with or without diacritics
       vnsearch analyze "Hoà Bình"      show how text is turned into terms
     """
+    log = logging.getLogger("vnsearch")
+    if not any(isinstance(handler, _Echo) for handler in log.handlers):
+        log.addHandler(_Echo(logging.WARNING))
 
 
 def index_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -270,7 +281,7 @@ def _words(terms: list[Term], attribute: str) -> str:
 
 def _open(index_path: str, synonyms: tuple[str, ...] = ()) -> SearchEngine:
     """The engine on ``index_path``; the default index is built from seeds/ on first use."""
-    engine = SearchEngine(index_path, synonyms=synonyms)
+    engine = SearchEngine(index_path, synonyms=synonyms, progress=ProgressBar("Preparing the index for search").update)
     default = click.get_current_context().get_parameter_source("index_path") == ParameterSource.DEFAULT
     if not engine.exists() and default and Path(DEFAULT_SOURCE).is_dir():
         click.echo(f"No index yet: building {index_path}/ from {DEFAULT_SOURCE}/ (first run)…", err=True)
@@ -292,6 +303,9 @@ class ProgressBar:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_percent=True)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
+        if done >= total:  # (a bar that is not a context's, such as the one a search shows, ends itself)
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
     def __enter__(self) -> ProgressBar:
         return self

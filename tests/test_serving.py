@@ -11,12 +11,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from whoosh.reading import SegmentReader
 
 from conftest import CORPUS, WORDS, ids
-from searcher import SearchEngine, codec
+from searcher import SearchEngine, store
 from searcher import schema as s
 from searcher.analysis import fold_term
 from searcher.models import SearchRequest
@@ -33,15 +32,15 @@ def writer(engine: SearchEngine) -> SearchEngine:
 
 
 def read_segments(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The segments whose postings are read from disk from now on."""
+    """The segments whose search stores are opened from disk from now on."""
     read: list[str] = []
-    postings = codec.postings
+    open_store = store.open_store
 
-    def counting(leaf: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        read.append(leaf.segment().segment_id())
-        return postings(leaf, field, term)
+    def counting(folder: str, segment: str, size: int) -> store.SegmentStore:
+        read.append(segment)
+        return open_store(folder, segment, size)
 
-    monkeypatch.setattr(codec, "postings", counting)
+    monkeypatch.setattr(store, "open_store", counting)
     return read
 
 
