@@ -43,6 +43,7 @@ __all__ = ["CACHE_BYTES", "Cache", "Postings", "Reader"]
 
 CACHE_BYTES = 512 * 2**20  # default budget of a cache
 LOG = logging.getLogger("vnsearch")
+WHERE_TERMS = 200_000  # terms whose place in each segment a reader remembers
 EMPTY = np.zeros(0, dtype=np.int64)
 
 T = TypeVar("T")
@@ -150,6 +151,7 @@ class Reader:
         self.size = sum(segment.size for segment in self.segments)  # document numbers in use
         self._offsets = np.array([seg.offset for seg in self.segments], dtype=np.int64)
         self._memo: dict[Hashable, Any] = {}  # per-document arrays of this reader
+        self._where: dict[tuple[str, str], list[tuple[int, int]]] = {}  # where each term looked up is (see _found)
         self._local = threading.local()  # each thread's last mask of documents (see _inside)
         # What combines every segment is cached under this reader's token: a new reader drops it.
         self.token = "reader:" + ",".join(f"{seg.id}-{seg.deletions}" for seg in self.segments)
@@ -229,21 +231,32 @@ class Reader:
     # -- per term -------------------------------------------------------------------------------
 
     def _segment_terms(self, field: str) -> list[tuple[list[str], np.ndarray]]:
-        """Each segment's terms of ``field`` (sorted) and their document frequencies, kept per segment."""
+        """Each segment's terms of ``field`` (sorted) and their document frequencies, kept per
+        segment (and by this reader: every search needs them)."""
         def read(i: int) -> tuple[list[str], np.ndarray]:
             field_store = self.stores[i].fields.get(field)
             if field_store is None:
                 return [], EMPTY
             return field_store.terms(), field_store.df.astype(np.int64)
 
-        return [self.cache.get((seg.id, "t", field), lambda i=i: read(i)) for i, seg in enumerate(self.segments)]  # type: ignore[misc]
+        return self._once(("terms", field), lambda: [
+            self.cache.get((seg.id, "t", field), lambda i=i: read(i)) for i, seg in enumerate(self.segments)  # type: ignore[misc]
+        ])
 
-    def _found(self, field: str, term: str) -> Iterator[tuple[int, int]]:
+    def _found(self, field: str, term: str) -> list[tuple[int, int]]:
         """Each segment (its number) that has ``term`` in ``field``, and the term's number there."""
-        for i, (terms, _) in enumerate(self._segment_terms(field)):
-            at = bisect.bisect_left(terms, term)
-            if at < len(terms) and terms[at] == term:
-                yield i, at
+        key = (field, term)
+        found = self._where.get(key)
+        if found is None:
+            found = []
+            for i, (terms, _) in enumerate(self._segment_terms(field)):
+                at = bisect.bisect_left(terms, term)
+                if at < len(terms) and terms[at] == term:
+                    found.append((i, at))
+            if len(self._where) > WHERE_TERMS:
+                self._where.clear()
+            self._where[key] = found
+        return found
 
     def postings(self, field: str, term: str) -> Postings:
         """``term`` (spelled as indexed: ``đoàn``) in ``field``."""

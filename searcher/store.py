@@ -24,6 +24,7 @@ store that fails is rebuilt (:class:`StoreError` never reaches a user).
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import struct
 import threading
@@ -199,7 +200,10 @@ def open_store(folder: str | os.PathLike[str], segment: str, size: int) -> Segme
         stat = path.stat()
         if stat.st_size < _FOOTER.size:
             raise StoreError(f"{path.name} is truncated")
-        data = np.memmap(path, dtype=np.uint8, mode="r")
+        with open(path, "rb") as file:
+            mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        # Plain arrays over the map (np.memmap's own slicing costs microseconds a slice).
+        data = np.frombuffer(mapped, dtype=np.uint8)
     except FileNotFoundError:
         raise StoreError(f"{path.name} is missing") from None
     except (OSError, ValueError) as error:
