@@ -17,7 +17,7 @@ from .segment import Segmenter
 __all__ = ["ANALYZER_VERSION", "SCHEMA_VERSION", "build_schema"]
 
 SCHEMA_VERSION = 4
-ANALYZER_VERSION = 5  # 5: look-alike and invisible characters repaired (normalize.clean)
+ANALYZER_VERSION = 6  # 6: letters and digits split (windows10 -> windows 10), invisible characters between syllables a boundary
 
 ID_FIELD = "id"
 TITLE = "title"  # normalized syllables at word-aware positions; stored
