@@ -9,7 +9,7 @@ Both sets are drawn from the same order of the corpus's articles (shuffled with
 with the same title and none that is a near-duplicate (the same story republished:
 :mod:`searcher.duplicates`, as vnsearch groups them). The answer to each query is then one
 article and no copy of it. ``questions`` are the first 300 of that order (their questions were
-written by hand, see bench/data/README.md); ``keywords`` the next 300 whose title has at least
+written by hand, see bench/data/README.md; :data:`REPLACED` are left out); ``keywords`` the next 300 whose title has at least
 three content words: three or four of them (:func:`keywords`), without diacritics and in an
 order other than the title's.
 """
@@ -38,6 +38,10 @@ FUNCTION_WORDS = frozenset(
     "của bị ở không trong có với và tại vì về cho khi trên vào được những để từ là các ra một sẽ lại hơn đến đã "
     "thì mà như nhưng hay hoặc do rồi cũng còn nên theo sau trước này đó đang vừa rất nhiều gì sao nào ai bằng qua".split()
 )
+# Articles drawn for a question but left out, by id, and why (the next article of the order takes the place).
+REPLACED = {
+    "21472016": "the same story as Q169's article 21475757 (a pupil who returned 40 million đồng), told the same day in other words",
+}
 _SYLLABLE = re.compile(r"[^\W_]+")
 
 
@@ -58,10 +62,21 @@ def candidates(records: Sequence[dict[str, str]]) -> list[dict[str, str]]:
     return kept
 
 
+def split_order(order: Sequence[dict[str, str]]) -> tuple[list[dict[str, str]], Sequence[dict[str, str]]]:
+    """The questions' articles (the first :data:`SIZE` not :data:`REPLACED`), and the articles after them."""
+    questions: list[dict[str, str]] = []
+    for n, record in enumerate(order):
+        if len(questions) == SIZE:
+            return questions, order[n:]
+        if record["id"] not in REPLACED:
+            questions.append(record)
+    return questions, []
+
+
 def question_articles(order: Sequence[dict[str, str]]) -> list[dict[str, object]]:
     """``{"qid", "doc", "accented"}`` of the questions: half of them (drawn) typed with diacritics."""
     accented = set(random.Random(SEED + 19).sample(range(SIZE), SIZE // 2))
-    return [{"qid": f"Q{n + 1:03d}", "doc": r["id"], "accented": n in accented} for n, r in enumerate(order[:SIZE])]
+    return [{"qid": f"Q{n + 1:03d}", "doc": r["id"], "accented": n in accented} for n, r in enumerate(split_order(order)[0])]
 
 
 def content_words(title: str) -> list[str]:
@@ -101,7 +116,7 @@ def keyword_queries(order: Sequence[dict[str, str]]) -> list[dict[str, object]]:
     """``{"qid", "doc", "title", "in_title_order", "query"}`` for the 300 articles after the questions'."""
     rng = random.Random(SEED + 20)
     made: list[dict[str, object]] = []
-    for record in order[SIZE:]:
+    for record in split_order(order)[1]:
         found = keywords(record["title"], rng)
         if found is None:
             continue
