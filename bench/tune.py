@@ -16,8 +16,11 @@ scored with the parameters chosen on the half it is not in. ``--report`` adds ot
 headline figure (as typed) for each parameter set, for reading only: nothing is chosen on them.
 
 One process, one index (bench/relevance.py's systems and cache): ``matching.PARAMS`` is set
-for each parameter set and a new :class:`searcher.SearchEngine` opened on the same index,
-since an engine keeps its results per request, whatever the parameters.
+for each parameter set. An engine keeps its answers per request, whatever the parameters, so
+between parameter sets the engine forgets them (keeping what it read from the index: a
+parameter set costs about 2 s of CPU instead of 23 s on a new engine); after tuning, the chosen
+sets and the last one are evaluated again on a new engine, and a difference stops the run (then
+``--fresh`` opens a new engine for every parameter set).
 """
 
 from __future__ import annotations
@@ -112,38 +115,66 @@ def tune(candidates: list[Candidate], evaluate: Callable[[Candidate], Mapping[st
 # -- vnsearch on news-dev ----------------------------------------------------------------------
 
 
-def vnsearch_evaluator(cache_dir: Path, report: Sequence[str],
-                       reported: dict[int, dict[str, float]]) -> tuple[Callable[[Candidate], dict[str, float]], Mapping[str, Collection[str]]]:
-    """news-dev's nDCG@10 per topic for a parameter set (and ``report``'s headline figures in
-    ``reported``, by the set's number), and news-dev's halves."""
-    from dataclasses import replace
+class VnsearchOnNewsDev:
+    """news-dev's nDCG@10 per topic (as typed) for a parameter set, on one engine over the cached
+    index: between parameter sets it forgets the answers it keeps per request (10 times quicker
+    than a new engine, which reads the index again), or with ``fresh`` opens a new engine. The
+    headline figure of each ``report`` set goes in :attr:`reported`, by the set's number."""
 
-    from relevance import HEADLINE, LOADERS, evaluate, mean
+    def __init__(self, cache_dir: Path, report: Sequence[str], fresh: bool = False):
+        from relevance import LOADERS
 
-    from searcher import matching
-    from systems import Vnsearch
+        from searcher import matching
+        from systems import Vnsearch
 
-    defaults = matching.PARAMS
-    news = LOADERS["news-dev"]()
-    others = {name: LOADERS[name]() for name in report}
-    system = Vnsearch()
-    cache_dir.mkdir(parents=True, exist_ok=True)
+        self.defaults = matching.PARAMS
+        self.news = LOADERS["news-dev"]()
+        self.halves = self.news.halves
+        self.others = {name: LOADERS[name]() for name in report}
+        self.reported: dict[int, dict[str, float]] = {}
+        self.cache_dir, self.always_fresh = cache_dir, fresh
+        self.system = Vnsearch()
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        self.system.prepare(self.news.documents, cache_dir)  # (the sets reported are over the same documents)
 
-    def run(candidate: Candidate) -> dict[str, float]:
-        matching.PARAMS = replace(defaults, **candidate)
-        system.prepare(news.documents, cache_dir)  # a new engine on the cached index: no results kept from other parameters
+    def __call__(self, candidate: Candidate) -> dict[str, float]:
+        from relevance import HEADLINE, mean
+
         started = time.perf_counter()
-        runs = evaluate(news, system, forms=("typed",))["typed"]
-        figures = reported.setdefault(len(reported), {})
-        for name, judged_set in others.items():
-            system.prepare(judged_set.documents, cache_dir)
-            figures[name] = mean(evaluate(judged_set, system, forms=("typed",))["typed"], HEADLINE[name])
-        print(f"{json.dumps(candidate)}: nDCG@10 {mean(runs, 'nDCG@10'):.3f}"
+        scores = self.evaluate(candidate, fresh=self.always_fresh)
+        figures = self.reported.setdefault(len(self.reported), {})
+        for name, judged_set in self.others.items():
+            figures[name] = mean(self.run(judged_set), HEADLINE[name])
+        if not self.always_fresh and not self.system.forget_results():
+            raise SystemExit("bench/tune.py: the engine kept no answers where bench/systems.py looks for them "
+                             "(its cache has changed): run with --fresh")
+        print(f"{json.dumps(candidate)}: nDCG@10 {sum(scores.values()) / len(scores):.3f}"
               + "".join(f", {n} {v:.3f}" for n, v in figures.items()) + f" ({time.perf_counter() - started:.0f} s)",
               file=sys.stderr, flush=True)
-        return {qid: run["nDCG@10"] for qid, run in runs.items()}
+        return scores
 
-    return run, news.halves
+    def evaluate(self, candidate: Candidate, fresh: bool) -> dict[str, float]:
+        from dataclasses import replace
+
+        from searcher import matching
+
+        matching.PARAMS = replace(self.defaults, **candidate)
+        if fresh:
+            self.system.prepare(self.news.documents, self.cache_dir)  # a new engine: nothing kept from other parameters
+        return {qid: run["nDCG@10"] for qid, run in self.run(self.news).items()}
+
+    def run(self, judged_set: Any) -> dict[str, dict]:
+        from relevance import evaluate
+
+        return evaluate(judged_set, self.system, forms=("typed",))["typed"]
+
+
+def unconfirmed(tuning: Tuning, fresh: Callable[[Candidate], Mapping[str, float]]) -> list[int]:
+    """The chosen parameter sets, and the last one tried, evaluated again from scratch: those
+    whose figures differ (something kept from other parameters leaked into theirs). The first,
+    evaluated on a new engine, is not checked."""
+    checked = sorted(({f.chosen for f in tuning.folds} | {len(tuning.candidates) - 1}) - {0})
+    return [i for i in checked if dict(fresh(tuning.candidates[i])) != tuning.scores[i]]
 
 
 def report_text(tuning: Tuning, reported: Mapping[int, Mapping[str, float]], command: str) -> str:
@@ -181,6 +212,8 @@ def main() -> None:
     parser.add_argument("--report", default="", help=f"comma-separated sets to show beside (of {', '.join(s for s in SETS if s != 'news-dev')})")
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"where bench/relevance.py keeps its indexes (default {CACHE})")
     parser.add_argument("--out", type=Path, help="write the report here (Markdown); default: print it")
+    parser.add_argument("--fresh", action="store_true",
+                        help="a new engine for every parameter set (10 times slower; needed only if the check after tuning fails)")
     args = parser.parse_args()
     try:
         text = args.grid if args.grid.lstrip().startswith(("{", "[")) else Path(args.grid).read_text(encoding="utf-8")
@@ -190,10 +223,12 @@ def main() -> None:
     report = [s for s in args.report.split(",") if s]
     if unknown := [s for s in report if s not in SETS or s == "news-dev"]:
         parser.error(f"--report: unknown {', '.join(unknown)}")
-    reported: dict[int, dict[str, float]] = {}
-    evaluate, halves = vnsearch_evaluator(args.cache, report, reported)
-    tuning = tune(candidates, evaluate, halves)
-    text = report_text(tuning, reported, "python bench/tune.py " + " ".join(sys.argv[1:]))
+    evaluator = VnsearchOnNewsDev(args.cache, report, fresh=args.fresh)
+    tuning = tune(candidates, evaluator, evaluator.halves)
+    if not args.fresh and (differ := unconfirmed(tuning, lambda c: evaluator.evaluate(c, fresh=True))):
+        raise SystemExit(f"bench/tune.py: parameter sets {differ} score otherwise on a new engine: the engine keeps "
+                         "something computed with other parameters; run with --fresh")
+    text = report_text(tuning, evaluator.reported, "python bench/tune.py " + " ".join(sys.argv[1:]))
     if args.out:
         args.out.write_text(text, encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)

@@ -18,7 +18,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 from searcher.normalize import fold  # noqa: E402
 from splits import halves  # noqa: E402
-from tune import cross_validate, parameter_sets, tune  # noqa: E402
+from tune import cross_validate, parameter_sets, tune, unconfirmed  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 TOPICS = Path(os.environ.get("VNSEARCH_RELEVANCE", SHARED / "relevance")) / "news-dev" / "topics.jsonl"
@@ -153,6 +153,17 @@ def test_tuning_chooses_on_one_half_and_reports_the_other():
 def test_tuning_keeps_the_defaults_on_a_tie():
     same = {"a1": 0.5, "a2": 0.5, "b1": 0.5, "b2": 0.5, "b3": 0.5}
     assert [f.chosen for f in cross_validate([same, dict(same)], HALVES)] == [0, 0]
+
+
+def test_a_choice_that_scores_otherwise_from_scratch_is_reported():
+    candidates = [{}, {"k1": 1.5}, {"k1": 2.0}]
+    kept = {0: {"a1": 0.5, "b1": 0.5}, 1: {"a1": 0.9, "b1": 0.1}, 2: {"a1": 0.1, "b1": 0.9}}
+    tuning = tune(candidates, lambda c: kept[candidates.index(c)], {"A": {"a1"}, "B": {"b1"}})
+    fresh = dict(kept)
+    assert unconfirmed(tuning, lambda c: fresh[candidates.index(c)]) == []
+    fresh[2] = {"a1": 0.1, "b1": 0.4}  # what the last set scored was leaked from an earlier one
+    fresh[0] = {"a1": 0.0, "b1": 0.0}  # never asked: the first set was evaluated on a new engine
+    assert unconfirmed(tuning, lambda c: fresh[candidates.index(c)]) == [2]
 
 
 def test_grid_errors_name_the_parameter():
