@@ -47,6 +47,8 @@ class SearchResponse(BaseModel):
     limit: int
     partial: bool = Field(description="No article has every word: these have most of them")
     suggestion: str | None = Field(description="The query with diacritics, when it was typed without")
+    unavailable: list[str] = Field(default=[], description="Over a cluster: the nodes that did not answer, whose articles are "
+                                   "missing from these results (`partial` is then true)")
     showing: str | None = Field(description="What was searched instead of `query`: its Telex/VNI/VIQR keystrokes converted "
                                             "(search again with as_typed=true for the query as typed)")
     facets: FacetCounts

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -46,6 +47,13 @@ class Commands(click.Group):
             ) from None
 
 
+class _Echo(logging.Handler):
+    """What the library says on its ``vnsearch`` logger (a store being prepared …), on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(record.getMessage(), err=True)
+
+
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vnsearch")
 def main() -> None:
@@ -57,6 +65,9 @@ def main() -> None:
       vnsearch search "cong doan"      search, with or without diacritics
       vnsearch analyze "Hoà Bình"      show how text is turned into terms
     """
+    log = logging.getLogger("vnsearch")
+    if not any(isinstance(handler, _Echo) for handler in log.handlers):
+        log.addHandler(_Echo(logging.WARNING))
 
 
 def index_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -72,6 +83,10 @@ def index_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+cluster_option = click.option(
+    "--cluster", type=click.Path(), default=None,
+    help="Use the Sphinx/Manticore cluster of this configuration (see `vnsearch cluster config`) instead of --index.",
+)
 synonyms_option = click.option(
     "--synonyms", multiple=True, type=click.Path(dir_okay=False),
     help="A file of synonyms (\"TP.HCM, thành phố Hồ Chí Minh\" a line), beside the built-in abbreviations; repeatable.",
@@ -80,9 +95,10 @@ synonyms_option = click.option(
 
 @main.command("index")
 @index_option
+@cluster_option
 @json_option
 @click.argument("paths", nargs=-1, type=click.Path())
-def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> None:
+def index_command(index_path: str, cluster: str | None, as_json: bool, paths: tuple[str, ...]) -> None:
     """Add files and folders to the index (default: seeds/).
 
     Reads .txt (one article per file, scraped or with a metadata header), .jsonl,
@@ -94,7 +110,7 @@ def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> Non
     Example:
       vnsearch index seeds/ ../archive/2021.jsonl.gz ../crawl/news.warc.gz
     """
-    engine = SearchEngine(index_path)
+    engine = _engine(index_path, cluster)
     with ProgressBar("Indexing") as bar:
         report = engine.add_paths(list(paths) or [DEFAULT_SOURCE], progress=bar.update)
     _print_report(report, engine, as_json)
@@ -104,6 +120,7 @@ def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> Non
 
 @main.command()
 @index_option
+@cluster_option
 @json_option
 @click.argument("words", nargs=-1, required=True, metavar="QUERY")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, SearchRequest.MAX_LIMIT),
@@ -120,7 +137,7 @@ def index_command(index_path: str, as_json: bool, paths: tuple[str, ...]) -> Non
 @click.option("--as-typed", is_flag=True, help="Search Telex, VNI or VIQR keystrokes as typed, not converted.")
 @synonyms_option
 def search(
-    index_path: str, as_json: bool, words: tuple[str, ...], limit: int, page: int, since: dt.datetime | None,
+    index_path: str, cluster: str | None, as_json: bool, words: tuple[str, ...], limit: int, page: int, since: dt.datetime | None,
     until: dt.datetime | None, year: int | None, source: str | None, sort: str, show_all: bool, as_typed: bool,
     synonyms: tuple[str, ...],
 ) -> None:
@@ -139,7 +156,7 @@ def search(
         " ".join(words), page, limit, since=since.date() if since else None, until=until.date() if until else None,
         year=year, source=source, sort=sort, suggest=True, collapse=not show_all, as_typed=as_typed,
     )
-    results = _open(index_path, synonyms).search(request)
+    results = _open(index_path, synonyms, cluster).search(request)
     if as_json:
         click.echo(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -148,6 +165,7 @@ def search(
 
 @main.command()
 @index_option
+@cluster_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but 127.0.0.1 or ::1 serves every network this machine is on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
@@ -155,7 +173,7 @@ def search(
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes  [default: one per core]")
 @click.option("--cache-mb", default=512, show_default=True, type=click.IntRange(16),
               help="Memory the workers may keep of the index, together (MB).")
-def serve(index_path: str, host: str, port: int, synonyms: tuple[str, ...], workers: int | None, cache_mb: int) -> None:
+def serve(index_path: str, cluster: str | None, host: str, port: int, synonyms: tuple[str, ...], workers: int | None, cache_mb: int) -> None:
     """Serve the search page and the HTTP API (needs: pip install 'vnsearch[server]').
 
     Several worker processes (one per core) search the index at once; each picks up what
@@ -173,7 +191,7 @@ def serve(index_path: str, host: str, port: int, synonyms: tuple[str, ...], work
         raise click.ClickException(
             f"vnsearch serve needs the server extra ({error.name} is missing): pip install 'vnsearch[server]'"
         ) from None
-    engine = _open(index_path, synonyms)
+    engine = _open(index_path, synonyms, cluster)
     engine.synonyms()  # a synonyms file that cannot be read fails here
     documents = engine.info().documents  # fails here, in one line, when there is no index
     workers = workers or default_workers()
@@ -188,7 +206,7 @@ def serve(index_path: str, host: str, port: int, synonyms: tuple[str, ...], work
         f"worker{'s' if workers > 1 else ''} and {cache_mb} MB of cache (Ctrl+C to stop)",
         err=True,
     )
-    run(engine.path, host, port, workers=workers, cache_mb=cache_mb, synonyms=synonyms)
+    run(engine.path, host, port, workers=workers, cache_mb=cache_mb, synonyms=synonyms, **({"cluster": True} if cluster else {}))
 
 
 @main.command()
@@ -210,15 +228,17 @@ def rebuild(index_path: str) -> None:
 
 @main.command()
 @index_option
+@cluster_option
 @json_option
-def info(index_path: str, as_json: bool) -> None:
-    """Show what the index holds: documents, size, sources, versions.
+def info(index_path: str, cluster: str | None, as_json: bool) -> None:
+    """Show what the index holds: documents, size, sources, versions; over a cluster, each node.
 
     \b
-    Example:
+    Examples:
       vnsearch info --json
+      vnsearch info --cluster ./cluster
     """
-    details = SearchEngine(index_path).info()
+    details = _engine(index_path, cluster).info()
     if as_json:
         click.echo(json.dumps(_info_json(details), ensure_ascii=False, indent=2))
         return
@@ -228,6 +248,39 @@ def info(index_path: str, as_json: bool) -> None:
     click.echo(f"analyzer:   v{details.analyzer_version} (schema v{details.schema_version})")
     click.echo(f"updated:    {details.updated or '-'}")
     click.echo("sources:    " + ("\n            ".join(details.sources) or "-"))
+    for node in details.nodes:
+        documents = f"{node.documents} documents" if node.documents is not None else "-"
+        click.echo(f"node:       {node.name} {node.address} {node.state}, {documents}" + (f", searchd {node.version}" if node.version else ""))
+
+
+@main.group()
+def cluster() -> None:
+    """Search past one machine: a sharded Sphinx or Manticore cluster (see the README)."""
+
+
+@cluster.command("config")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--nodes", default=2, show_default=True, type=click.IntRange(1, 64), help="Nodes, each holding one shard.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address the nodes listen on.")
+@click.option("--port", default=9306, show_default=True, type=click.IntRange(1, 65535),
+              help="SphinxQL port of the first node; node i listens on port+2i (SphinxQL) and port+2i+1 (its peers).")
+def cluster_config(folder: str, nodes: int, host: str, port: int) -> None:
+    """Write the searchd configuration of a cluster of NODES nodes into FOLDER.
+
+    \b
+    Example:
+      vnsearch cluster config ./cluster --nodes 2
+      searchd --config ./cluster/node1/searchd.conf
+      searchd --config ./cluster/node2/searchd.conf
+      vnsearch index --cluster ./cluster seeds/
+    """
+    from .cluster import write_cluster
+
+    config = write_cluster(folder, nodes, host, port)
+    click.echo(f"Wrote a cluster of {nodes} node{'s' if nodes > 1 else ''} in {config.path}. Start each node:")
+    for command in config.start_commands():
+        click.echo(f"  {command}")
+    click.echo(f"then index and search it: vnsearch index --cluster {folder} seeds/ && vnsearch search --cluster {folder} \"cong doan\"")
 
 
 @main.command()
@@ -268,9 +321,20 @@ def _words(terms: list[Term], attribute: str) -> str:
     return out
 
 
-def _open(index_path: str, synonyms: tuple[str, ...] = ()) -> SearchEngine:
+def _engine(index_path: str, cluster: str | None, synonyms: tuple[str, ...] = ()) -> Any:
+    """The embedded engine on ``index_path``, or with ``cluster`` the cluster's (same interface)."""
+    if cluster is not None:
+        from .cluster import ClusterEngine
+
+        return ClusterEngine(cluster, synonyms=synonyms)
+    return SearchEngine(index_path, synonyms=synonyms)
+
+
+def _open(index_path: str, synonyms: tuple[str, ...] = (), cluster: str | None = None) -> Any:
     """The engine on ``index_path``; the default index is built from seeds/ on first use."""
-    engine = SearchEngine(index_path, synonyms=synonyms)
+    if cluster is not None:
+        return _engine(index_path, cluster, synonyms)
+    engine = SearchEngine(index_path, synonyms=synonyms, progress=ProgressBar("Preparing the index for search").update)
     default = click.get_current_context().get_parameter_source("index_path") == ParameterSource.DEFAULT
     if not engine.exists() and default and Path(DEFAULT_SOURCE).is_dir():
         click.echo(f"No index yet: building {index_path}/ from {DEFAULT_SOURCE}/ (first run)…", err=True)
@@ -292,6 +356,9 @@ class ProgressBar:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_percent=True)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
+        if done >= total:  # (a bar that is not a context's, such as the one a search shows, ends itself)
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
     def __enter__(self) -> ProgressBar:
         return self
@@ -301,7 +368,7 @@ class ProgressBar:
             self.bar.__exit__(*exc)
 
 
-def _print_report(report: IndexReport, engine: SearchEngine, as_json: bool) -> None:
+def _print_report(report: IndexReport, engine: Any, as_json: bool) -> None:
     documents = engine.info().documents
     if as_json:
         data = {
@@ -324,6 +391,8 @@ def _print_report(report: IndexReport, engine: SearchEngine, as_json: bool) -> N
 
 
 def _print_results(results: SearchResults) -> None:
+    if results.unavailable:
+        click.echo(f"Warning: {', '.join(results.unavailable)} did not answer: these results are from the other shards only.", err=True)
     if results.showing:
         click.echo(f"Showing results for {results.showing}; search instead for {results.query} (--as-typed)")
     if results.suggestion:
@@ -334,7 +403,7 @@ def _print_results(results: SearchResults) -> None:
         return
     first, last = results.offset + 1, results.offset + len(results.hits)
     click.echo(f"{first}–{last} of {results.total} results for “{results.query}” ({results.took_ms:.0f} ms)")
-    if results.partial:
+    if results.partial and not results.unavailable:
         click.echo("No article has all the words; these have most of them.")
     for rank, hit in enumerate(results.hits, first):
         _print_hit(rank, hit)
@@ -360,6 +429,7 @@ def _info_json(details: IndexInfo) -> dict[str, Any]:
         "schema_version": details.schema_version,
         "updated": details.updated,
         "path": details.path,
+        **({"nodes": [asdict(node) for node in details.nodes]} if details.nodes else {}),
     }
 
 

@@ -22,20 +22,24 @@ import pickle
 import signal
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher, W3TermInfo, _lenfield
+from whoosh.filedb.filestore import FileStorage
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
 
-__all__ = ["ParallelWriter", "ReadError", "Segment", "day_numbers", "deleted", "doc_frequency", "field_lengths", "numbers",
-           "positions", "postings", "segments", "stored_values", "terms"]
+__all__ = ["ParallelWriter", "ReadError", "Segment", "Writer", "day_numbers", "deleted", "die_with_parent", "doc_frequency",
+           "every_posting", "field_lengths", "id_values", "numbers", "open_segment", "positions", "postings", "segments",
+           "stored_values", "terms"]
 
 # Whoosh signals a malformed file with these (a bare ``Exception`` for a bad block tag).
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error, pickle.UnpicklingError)
@@ -72,6 +76,7 @@ class Segment:
     size: int  # documents, deleted ones included
     deletions: int
     leaf: Any  # whoosh.reading.SegmentReader
+    folder: str | None  # of the index's files (None: not in a folder)
 
 
 def segments(reader: Any) -> list[Segment]:
@@ -82,7 +87,8 @@ def segments(reader: Any) -> list[Segment]:
             segment = leaf.segment()
             if segment is None:  # an index with no documents yet
                 continue
-            found.append(Segment(segment.segment_id(), offset, leaf.doc_count_all(), segment.deleted_count(), leaf))
+            folder = getattr(leaf._storage, "folder", None)
+            found.append(Segment(segment.segment_id(), offset, leaf.doc_count_all(), segment.deleted_count(), leaf, folder))
         return found
 
 
@@ -119,6 +125,19 @@ def doc_frequency(leaf: Any, field: str, term: str) -> int:
         if field not in leaf.schema:
             return 0
         return int(leaf.doc_frequency(field, term.encode("utf-8")))
+
+
+def open_segment(folder: str, schema: Any, segment: Any) -> Any:
+    """A reader of one segment of the Whoosh index in ``folder`` (committed or about to be)."""
+    with reading():
+        return SegmentReader(FileStorage(folder), schema, segment)
+
+
+def id_values(leaf: Any, field: str) -> list[str]:
+    """The value of a sortable ID field (a column) in each of the segment's documents."""
+    with reading():
+        column = leaf.column_reader(field)
+        return [value.decode("utf-8") if isinstance(value, bytes) else str(value) for value in column]
 
 
 def stored_values(leaf: Any, field: str) -> list[Any]:
@@ -164,26 +183,67 @@ def _blocks(
         # Not leaf.postings(): its filter of deleted documents steps over them as it starts,
         # and a block holding only deleted ones would be skipped unread.
         matcher = leaf._terms.matcher(field, raw, leaf.schema[field].format)
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        if not isinstance(matcher, W3LeafMatcher):  # another codec: one posting at a time
-            while matcher.is_active():
-                one = (matcher.value(),) if with_values else ()
-                yield np.array([matcher.id()], dtype=np.int32), np.array([matcher.weight()], dtype=np.float32), one
-                matcher.next()
-            return
-        passed = -1  # the last docnum of the blocks already read or skipped
+        yield from _matcher_blocks(matcher, with_values, among)
+
+
+def _matcher_blocks(
+    matcher: Any, with_values: bool, among: np.ndarray | None = None
+) -> Iterator[tuple[np.ndarray, np.ndarray, tuple[bytes, ...]]]:
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher):  # inlined postings, another codec: one posting at a time
         while matcher.is_active():
-            if among is not None:  # a block holds the documents after ``passed``, up to its last
-                low = int(np.searchsorted(among, passed, side="right"))
-                if low == among.size:
-                    return
-                passed = matcher._maxid
-                if among[low] > passed:
-                    matcher._next_block()
-                    continue
-            yield _read_block(matcher, with_values)
-            matcher._next_block()
+            one = (matcher.value(),) if with_values else ()
+            yield np.array([matcher.id()], dtype=np.int32), np.array([matcher.weight()], dtype=np.float32), one
+            matcher.next()
+        return
+    passed = -1  # the last docnum of the blocks already read or skipped
+    while matcher.is_active():
+        if among is not None:  # a block holds the documents after ``passed``, up to its last
+            low = int(np.searchsorted(among, passed, side="right"))
+            if low == among.size:
+                return
+            passed = matcher._maxid
+            if among[low] > passed:
+                matcher._next_block()
+                continue
+        yield _read_block(matcher, with_values)
+        matcher._next_block()
+
+
+def _term_infos(leaf: Any, field: str) -> Iterator[tuple[bytes, Any]]:
+    """Each term of ``field`` in order, with its entry in the terms table."""
+    table = leaf._terms
+    if not hasattr(table, "_tindex"):  # another codec: Whoosh's public (slower) way
+        yield from ((term, table.term_info(field, term)) for term, _ in leaf.iter_field(field))
+        return
+    prefix = table._keycoder(field, b"")
+    for key, value in table._tindex.items_from(prefix):
+        if not key.startswith(prefix):
+            return
+        yield key[len(prefix):], W3TermInfo.from_bytes(value)
+
+
+def every_posting(leaf: Any, field: str, with_positions: bool) -> Iterator[tuple[str, int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Every term of ``field`` in the segment, in order, with its document frequency, its
+    documents (int32), its frequency in each (float32) and, ``with_positions``, the positions
+    of each posting one after the other (uint32; as many for a posting as its frequency):
+    the whole field read in one pass, for :mod:`searcher.store`."""
+    no_positions = np.zeros(0, dtype=np.uint32)
+    with reading():
+        if field not in leaf.schema:
+            return
+        table, format_ = leaf._terms, leaf.schema[field].format
+        for raw, info in _term_infos(leaf, field):
+            matcher = table._codec.postings_reader(table._postfile, info, format_, term=(field, raw))
+            docs, frequencies, places = [], [], []
+            for ids, weights, values in _matcher_blocks(matcher, with_positions):
+                docs.append(ids)
+                frequencies.append(weights)
+                if with_positions:
+                    places.append(_decode_positions(values)[1].astype(np.uint32))
+            yield (raw.decode("utf-8"), int(info.doc_frequency()), np.concatenate(docs), np.concatenate(frequencies),
+                   np.concatenate(places) if places else no_positions)
 
 
 def _read_block(matcher: Any, with_values: bool) -> tuple[np.ndarray, np.ndarray, tuple[bytes, ...]]:
@@ -264,6 +324,16 @@ def _numeric_column(column: Any, size: int, dtype: Any) -> np.ndarray:
 # -- writing --------------------------------------------------------------------------------
 
 
+def die_with_parent(parent: int) -> None:
+    """Make this (child) process end when ``parent`` does, however it ends."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 class _Worker(SubWriterTask):
     """One of Whoosh's writer processes, that dies with the process that started it: it shares
     the index's lock, and a killed ``vnsearch index`` must not leave it held."""
@@ -273,20 +343,53 @@ class _Worker(SubWriterTask):
         self.parent = os.getpid()
 
     def run(self) -> None:
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-        except (OSError, AttributeError):
-            pass
-        if os.getppid() != self.parent:  # the parent died before prctl took effect
-            os._exit(1)
+        die_with_parent(self.parent)
         super().run()
 
 
-class ParallelWriter(MpWriter):
-    """Whoosh's multi-process writer, with workers that do not outlive it."""
+BeforeCommit = Callable[[str, Any, list[Any]], None]  # (folder, schema, segments the commit will name)
+
+
+class _Announcing:
+    """A writer that calls ``before_commit`` with the segments a commit will name, before the
+    commit names them (a merge's new segment included): what is derived from a segment is
+    written before any reader can see it."""
+
+    before_commit: BeforeCommit | None = None
+    storage: Any
+    schema: Any
+
+    def _commit_toc(self, segments: list[Any]) -> None:
+        if self.before_commit is not None:
+            self.before_commit(self.storage.folder, self.schema, segments)
+        super()._commit_toc(segments)  # type: ignore[misc]
+
+
+class Writer(_Announcing, SegmentWriter):
+    """Whoosh's writer, calling ``before_commit`` (see :class:`_Announcing`)."""
+
+    def __init__(self, ix: Any, before_commit: BeforeCommit | None = None, **options: Any) -> None:
+        super().__init__(ix, **options)
+        self.before_commit = before_commit
+
+
+class ParallelWriter(_Announcing, MpWriter):
+    """Whoosh's multi-process writer, with workers that do not outlive it, calling ``before_commit``."""
+
+    def __init__(self, ix: Any, before_commit: BeforeCommit | None = None, **options: Any) -> None:
+        super().__init__(ix, **options)
+        self.before_commit = before_commit
 
     def _new_task(self) -> _Worker:
         task = _Worker(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
         self.tasks.append(task)
         task.start()
         return task
+
+
+def stored_length(terms: int) -> float:
+    """A field's length of ``terms`` terms as Whoosh keeps it (one byte, approximate), so that
+    another backend scores lengths exactly as :func:`field_lengths` reads them back."""
+    from whoosh.util.numeric import length_to_byte
+
+    return float(_LENGTHS[length_to_byte(terms)])

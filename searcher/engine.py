@@ -39,6 +39,7 @@ from .schema import ANALYZED, build_schema
 from .segment import Segmenter
 from .sources import article_from_record
 from .synonyms import INDEX_FILE, Synonyms, load
+from .vocabulary import Vocabulary
 
 __all__ = ["SearchEngine"]
 
@@ -57,13 +58,16 @@ class SearchEngine:
 
     def __init__(
         self, path: str | os.PathLike[str] = "index", *, segmenter: Segmenter | None = None, cache_bytes: int = CACHE_BYTES,
-        synonyms: Sequence[str | os.PathLike[str]] = (),
+        synonyms: Sequence[str | os.PathLike[str]] = (), progress: Progress | None = None,
     ):
         """``segmenter`` is used when this creates the index (default: pyvi); ``cache_bytes``
         bounds what is kept in memory from the index's files; ``synonyms`` are files of
         synonyms to use beside the built-in abbreviations and the index's own
-        ``synonyms.txt`` (see :mod:`searcher.synonyms`)."""
+        ``synonyms.txt`` (see :mod:`searcher.synonyms`); ``progress`` is called with
+        (documents done, documents to do) while an index written before the search store
+        existed, or whose store was lost, is prepared for search (once, see :mod:`searcher.store`)."""
         self._index = Index(path, segmenter)
+        self._progress = progress
         self._searcher: Searcher | None = None
         self._reader: Reader | None = None
         self._stale = False  # this process wrote: the next search opens the new commit
@@ -273,7 +277,7 @@ class SearchEngine:
             # A new searcher, not refresh(): refreshing one opened on an empty index fails in Whoosh.
             searcher = self._index.whoosh.searcher()
             try:
-                reader = Reader(searcher.reader(), self._cache, previous=current)
+                reader = Reader(searcher.reader(), self._cache, previous=current, progress=self._progress)
                 if warm:
                     self._warm(reader)
             except BaseException:
@@ -349,7 +353,7 @@ def _search(reader: Reader, request: SearchRequest, synonyms: Synonyms) -> Searc
     )
 
 
-def _suggestion(reader: Reader, typed: str, rewritten: Rewritten, likeliest: Mapping[str, str]) -> str | None:
+def _suggestion(reader: Vocabulary, typed: str, rewritten: Rewritten, likeliest: Mapping[str, str]) -> str | None:
     """The query searched, with each word typed without diacritics as it was likely meant;
     in a query typed with diacritics, a word typed without them that the index has as typed
     (``minh`` in ``phạm minh chính``) was meant so, and is kept (unless it was a typo)."""

@@ -31,7 +31,8 @@ from whoosh import writing
 from whoosh.index import FileIndex
 
 from . import schema as s
-from .codec import ParallelWriter
+from . import store
+from .codec import ParallelWriter, Writer
 from .duplicates import Grouping, signature
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError
 from .models import Article, IndexInfo, IndexReport, Repaired, Skipped
@@ -184,7 +185,7 @@ class Index:
 
     def delete(self, doc_id: str) -> bool:
         with self._writing():
-            with self.whoosh.writer() as writer:
+            with Writer(self.whoosh, _write_stores) as writer:
                 deleted = writer.delete_by_term(s.ID_FIELD, doc_id)
             self._touch()
         return bool(deleted)
@@ -305,9 +306,9 @@ def _commit(ix: FileIndex, batch: list[tuple[Article, str, dict[str, Any]]], kno
     options = {"limitmb": 128, "compound": False}
     if parallel:  # jobs of up to 100 articles, at least two for each worker
         jobs = max(1, min(100, len(batch) // (2 * WORKERS)))
-        writer = ParallelWriter(ix, procs=WORKERS, multisegment=True, batchsize=jobs, **options)
+        writer = ParallelWriter(ix, _write_stores, procs=WORKERS, multisegment=True, batchsize=jobs, **options)
     else:
-        writer = ix.writer(**options)
+        writer = Writer(ix, _write_stores, **options)
     updated = 0
     try:
         for article, digest, extra in batch:
@@ -321,6 +322,11 @@ def _commit(ix: FileIndex, batch: list[tuple[Article, str, dict[str, Any]]], kno
         writer.cancel()
         raise
     return updated
+
+
+def _write_stores(folder: str, schema: Any, segments: list[Any]) -> None:
+    """Before a commit names its segments: the search store of each new one (see :mod:`searcher.store`)."""
+    store.write_missing(folder, schema, segments, processes=WORKERS)
 
 
 def _merge_when_many(writer: Any, segments: list[Any]) -> list[Any]:

@@ -1,7 +1,10 @@
 """Vietnamese typed as keystrokes, when the input method was off: Telex, VNI and VIQR.
 
 Pure ``str -> str``: each word that reads as a Vietnamese syllable once its keys are applied
-is converted, the rest is kept as typed. Whether the converted text is what the user meant
+is converted, the rest is kept as typed. A word is read whole, never in part: by Telex's keys
+(letters), VNI's (digits), VIQR's (marks after a letter), or VNI's and VIQR's together when it
+has both (as ibus-bamboo's "Telex + VNI + VIQR" input method reads them); a word that spells no
+syllable so is left exactly as typed. Whether the converted text is what the user meant
 is for the index to say (:mod:`searcher.rewriting`): ``bus`` converts to ``bú`` too.
 
     >>> convert("coong ddoanf")                 # Telex
@@ -12,6 +15,8 @@ is for the index to say (:mod:`searcher.rewriting`): ``bus`` converts to ``bú``
     'công đoàn'
     >>> convert("khungr bo London")             # only the words typed with keys
     'khủng bo London'
+    >>> convert("d9u7o7`ng")                    # VNI and VIQR keys in one word, read together
+    'đường'
     >>> convert("cong doan") is None            # nothing to convert
     True
 """
@@ -38,19 +43,23 @@ _VIQR_TONES = {"'": _ACUTE, "`": _GRAVE, "?": _HOOK, "~": _TILDE, ".": _DOT}
 _VIQR_SHAPES = {"^": _CIRCUMFLEX, "+": _HORN, "(": _BREVE}
 
 _WORD = re.compile(r"[^\W_]+")
-_VIQR_WORD = re.compile(r"[A-Za-z][A-Za-z^+(`'?~.]*?(?=[.?]?$|[^A-Za-z^+(`'?~.])")  # (a final . or ? ends the text)
+_MARKS = "^+(`'?~."  # VIQR's keys
+_PUNCTUATION = ".?'"  # VIQR's keys that may also end a word as punctuation
+_IN_WORD = r"[^\W_]|[" + re.escape(_MARKS) + "]"
+# With VIQR's marks, a word runs on over them: ``ddu+o+`ng``, ``d9u7o7`ng`` (a final . or ? ends the text).
+_MARKED_WORD = re.compile(rf"(?<![^\W_])[^\W_](?:{_IN_WORD})*?(?=[.?]?$|(?!{_IN_WORD}))")
 # A text is read as VIQR only when it has one of its marks inside a word or a mark no other
 # writing uses: "khi nào?" and "Hà Nội." end with punctuation, not with a tone.
-_VIQR_SIGN = re.compile(r"[A-Za-z][\^+(`~]|[A-Za-z]['?.][A-Za-z]")
+_VIQR_SIGN = re.compile(r"[A-Za-z0-9][\^+(`~]|[A-Za-z0-9]['?.][A-Za-z]")
 
 
 def convert(text: str) -> str | None:
     """``text`` with every word typed in Telex, VNI or VIQR keystrokes written as the
     syllable it spells; None when no word is."""
-    converted = text
     if _VIQR_SIGN.search(text):
-        converted = _VIQR_WORD.sub(lambda m: viqr(m.group()) or m.group(), converted)
-    converted = _WORD.sub(lambda m: _keyed(m.group()) or m.group(), converted)
+        converted = _MARKED_WORD.sub(lambda m: _marked(m.group()) or m.group(), text)
+    else:
+        converted = _WORD.sub(lambda m: _keyed(m.group()) or m.group(), text)
     return converted if converted != text else None
 
 
@@ -60,6 +69,20 @@ def _keyed(word: str) -> str | None:
     if not word.isascii() or word[0].isdigit():
         return None
     return telex(word) if word.isalpha() else vni(word)
+
+
+def _marked(word: str) -> str | None:
+    """One word of a text with VIQR marks: as VIQR, as VNI and VIQR together when it has
+    digits too, as :func:`_keyed` when it has no mark; a final ``.``, ``?`` or ``'`` that
+    spells nothing is read as punctuation (``nguoiwf?`` -> ``người?``)."""
+    if not any(mark in word for mark in _MARKS):
+        return _keyed(word)
+    read = _spelled(word, _vni_viqr_keys) if any(char.isdigit() for char in word) else viqr(word)
+    stem = word.rstrip(_PUNCTUATION)
+    if read is None and stem and stem != word:
+        head = _marked(stem)
+        return head + word[len(stem):] if head else None
+    return read
 
 
 def telex(word: str) -> str | None:
@@ -175,44 +198,56 @@ def _telex_keys(word: str) -> tuple[list[str], str] | None:
 
 
 def _vni_keys(word: str) -> tuple[list[str], str] | None:
-    letters: list[str] = []
-    tone = ""
-    for char in word:
-        if not char.isdigit():
-            letters.append(char)
-        elif char == "9":
-            if not _shape(letters, {"d": "đ"}, 0):
-                return None
-        elif char == "6":
-            if not _shape(letters, _CIRCUMFLEX):
-                return None
-        elif char == "7":
-            if not _horn(letters):
-                return None
-        elif char == "8":
-            if not _shape(letters, _BREVE):
-                return None
-        elif char in _VNI_TONES and any(_base(letter) in _VOWELS for letter in letters) and not tone:
-            tone = _VNI_TONES[char]
-        else:
-            return None
-    return letters, tone
+    return _keys(word, vni=True, viqr=False)
 
 
 def _viqr_keys(word: str) -> tuple[list[str], str] | None:
+    return _keys(word, vni=False, viqr=True)
+
+
+def _vni_viqr_keys(word: str) -> tuple[list[str], str] | None:
+    return _keys(word, vni=True, viqr=True)
+
+
+def _keys(word: str, *, vni: bool, viqr: bool) -> tuple[list[str], str] | None:
+    """The letters and tone of ``word`` typed with VNI's keys (digits), VIQR's (marks, and
+    ``dd``) or both; None when a key does not apply or none was used."""
     letters: list[str] = []
     tone, used = "", False
     for char in word:
-        if char == "d" and letters == ["d"]:
-            letters, used = ["đ"], True
-        elif char in _VIQR_SHAPES:
-            if not letters or not _shape(letters, _VIQR_SHAPES[char], len(letters) - 1):
-                return None
-            used = True
-        elif char in _VIQR_TONES:
-            if tone or not letters or _base(letters[-1]) not in _VOWELS:
-                return None
-            tone, used = _VIQR_TONES[char], True
+        after: str | None = tone
+        if vni and char.isdigit():
+            after = _vni_key(letters, char, tone)
+        elif viqr and char in _MARKS:
+            after = _viqr_key(letters, char, tone)
+        elif viqr and char == "d" and letters == ["d"]:
+            letters[0] = "đ"
         else:
             letters.append(char)
+            continue
+        if after is None:
+            return None
+        tone, used = after, True
     return (letters, tone) if used else None
+
+
+def _vni_key(letters: list[str], key: str, tone: str) -> str | None:
+    """A VNI key (a digit) applied to the letters typed so far: the tone after it, None if it cannot apply."""
+    if key in _VNI_TONES:
+        return _VNI_TONES[key] if not tone and any(_base(letter) in _VOWELS for letter in letters) else None
+    if key == "9":
+        shaped = _shape(letters, {"d": "đ"}, 0)
+    elif key == "6":
+        shaped = _shape(letters, _CIRCUMFLEX)
+    elif key == "7":
+        shaped = _horn(letters)
+    else:
+        shaped = key == "8" and _shape(letters, _BREVE)
+    return tone if shaped else None
+
+
+def _viqr_key(letters: list[str], key: str, tone: str) -> str | None:
+    """A VIQR mark applied to the letter typed last: the tone after it, None if it cannot apply."""
+    if key in _VIQR_SHAPES:
+        return tone if letters and _shape(letters, _VIQR_SHAPES[key], len(letters) - 1) else None
+    return _VIQR_TONES[key] if not tone and letters and _base(letters[-1]) in _VOWELS else None

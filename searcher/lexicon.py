@@ -21,7 +21,7 @@ import numpy as np
 
 from . import schema as s
 from .analysis import fold_term
-from .reader import Reader
+from .vocabulary import Vocabulary
 
 __all__ = ["Lexicon", "lexicon"]
 
@@ -55,6 +55,6 @@ class Lexicon:
         return range(low, bisect.bisect_left(self.words, prefix + "\U0010ffff", low))
 
 
-def lexicon(reader: Reader) -> Lexicon:
+def lexicon(reader: Vocabulary) -> Lexicon:
     """The folded words of titles and bodies, each counted in the field that has it most."""
     return reader.cached(("lexicon",), lambda: Lexicon.of(reader.best_counts((s.BODY, s.TITLE))))

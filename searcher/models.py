@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from .errors import RequestError
 
 __all__ = [
-    "Article", "Completions", "Facet", "Facets", "Health", "Hit", "IndexInfo", "IndexReport", "Repaired", "SearchRequest",
+    "Article", "Completions", "Facet", "Facets", "Health", "Hit", "IndexInfo", "IndexReport", "NodeInfo", "Repaired", "SearchRequest",
     "SearchResults",
     "Skipped", "Snippet", "Term",
 ]
@@ -237,6 +237,9 @@ class SearchResults:
     suggestion: str | None = None  # the query with diacritics, when typed without: "công đoàn"
     facets: Facets = field(default_factory=Facets)
     showing: str | None = None  # what was searched instead of ``query``: its keystrokes converted ("coong ddoanf" -> "công đoàn")
+    # Over a cluster: the nodes that did not answer ("node2 (127.0.0.1:9308)"), whose shards' articles
+    # are missing from these results (``partial`` is then true).
+    unavailable: tuple[str, ...] = ()
 
     @property
     def page(self) -> int:
@@ -257,6 +260,7 @@ class SearchResults:
             "partial": self.partial,
             "suggestion": self.suggestion,
             "showing": self.showing,
+            "unavailable": list(self.unavailable),
             "facets": {
                 "year": [{"value": f.value, "count": f.count} for f in self.facets.years],
                 "source": [{"value": f.value, "count": f.count} for f in self.facets.sources],
@@ -278,6 +282,17 @@ class Completions:
 
 
 @dataclass(frozen=True)
+class NodeInfo:
+    """One node of a cluster, as ``vnsearch info --cluster`` shows it."""
+
+    name: str
+    address: str
+    state: str  # "up", or why it is not: "down: connection refused"
+    documents: int | None = None  # in its shard
+    version: str | None = None  # the searchd's
+
+
+@dataclass(frozen=True)
 class IndexInfo:
     """What ``vnsearch info`` shows."""
 
@@ -288,6 +303,7 @@ class IndexInfo:
     schema_version: int
     analyzer_version: int
     updated: str | None = None  # ISO time of the last change
+    nodes: tuple[NodeInfo, ...] = ()  # over a cluster: each node and its shard
 
 
 @dataclass(frozen=True)

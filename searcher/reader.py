@@ -24,16 +24,17 @@ import bisect
 import dataclasses
 import datetime as dt
 import itertools
+import logging
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 
-from . import codec
+from . import codec, store
 from . import schema as s
 from .analysis import fold_term
 from .normalize import accented_forms
@@ -41,6 +42,7 @@ from .normalize import accented_forms
 __all__ = ["CACHE_BYTES", "Cache", "Postings", "Reader"]
 
 CACHE_BYTES = 512 * 2**20  # default budget of a cache
+LOG = logging.getLogger("vnsearch")
 EMPTY = np.zeros(0, dtype=np.int64)
 
 T = TypeVar("T")
@@ -130,9 +132,14 @@ def _nbytes(value: Any) -> int:
 
 class Reader:
     """One committed state of the index, read through ``cache``; what combines every segment
-    is derived from ``previous`` (the reader of an earlier commit, same cache) where it can be."""
+    is derived from ``previous`` (the reader of an earlier commit, same cache) where it can be.
 
-    def __init__(self, whoosh_reader: Any, cache: Cache | None = None, previous: Reader | None = None):
+    Each segment is read from its store (:mod:`searcher.store`); a segment whose store is
+    missing, outdated or damaged has it built when the reader opens, with one warning
+    (``progress`` is called with the documents done and to do)."""
+
+    def __init__(self, whoosh_reader: Any, cache: Cache | None = None, previous: Reader | None = None,
+                 progress: store.Progress | None = None):
         self.whoosh = whoosh_reader
         self.cache = cache if cache is not None else Cache()
         self._io = threading.RLock()  # Whoosh reads its files by seek-then-read: one thread at a time
@@ -141,22 +148,47 @@ class Reader:
             self.count = int(whoosh_reader.doc_count())  # live documents
             self.generation = int(whoosh_reader.generation() or 0)  # the commit's number
         self.size = sum(segment.size for segment in self.segments)  # document numbers in use
+        self._offsets = np.array([seg.offset for seg in self.segments], dtype=np.int64)
         self._memo: dict[Hashable, Any] = {}  # per-document arrays of this reader
-        self._local = threading.local()  # each thread's last masks (see _masks)
+        self._local = threading.local()  # each thread's last mask of documents (see _inside)
         # What combines every segment is cached under this reader's token: a new reader drops it.
         self.token = "reader:" + ",".join(f"{seg.id}-{seg.deletions}" for seg in self.segments)
         self.previous = previous if previous is not None and previous.cache is self.cache else None
         self._added: dict[str, list[str]] = {}  # each field's terms that the previous reader did not have
         self._before: dict[str, int] = {}  # where the previous reader's segments started
-        self._same = 0  # how many first segments are where the previous reader had them
         if self.previous is not None:
             self._before = {seg.id: seg.offset for seg in self.previous.segments}
-            while self._same < min(len(self.segments), len(self.previous.segments)) and (
-                self.segments[self._same].id == self.previous.segments[self._same].id
-            ):
-                self._same += 1
         else:
             self.cache.retain(self.scopes)
+        self.stores = self._open_stores(progress)
+
+    def _open_stores(self, progress: store.Progress | None) -> list[store.SegmentStore]:
+        opened: dict[str, store.SegmentStore] = {}
+        missing: list[tuple[codec.Segment, str]] = []
+        for seg in self.segments:
+            found = self.cache.peek((seg.id, "store"))
+            if found is None and seg.folder is not None:
+                try:
+                    found = store.open_store(seg.folder, seg.id, seg.size)
+                except store.StoreError as why:
+                    missing.append((seg, str(why)))
+            elif found is None:
+                missing.append((seg, "not written (an index in memory)"))
+            if found is not None:
+                opened[seg.id] = found
+        if missing:
+            total = sum(seg.size for seg, _ in missing)
+            LOG.warning("vnsearch: preparing %d segment(s) of the index for search (%s articles; %s), once",
+                        len(missing), f"{total:,}", missing[0][1])
+            done = 0
+            for seg, _ in missing:
+                with self._io:
+                    opened[seg.id] = store.load(seg.folder, seg.leaf, seg.id, seg.size) if seg.folder else (
+                        store.SegmentStore(seg.id, seg.size, store.build(seg.leaf)))
+                done += seg.size
+                if progress is not None:
+                    progress(done, total)
+        return [self.cache.get((seg.id, "store"), lambda seg=seg: opened[seg.id]) for seg in self.segments]  # type: ignore[misc]
 
     @property
     def scopes(self) -> set[str]:
@@ -196,68 +228,66 @@ class Reader:
 
     # -- per term -------------------------------------------------------------------------------
 
+    def _segment_terms(self, field: str) -> list[tuple[list[str], np.ndarray]]:
+        """Each segment's terms of ``field`` (sorted) and their document frequencies, kept per segment."""
+        def read(i: int) -> tuple[list[str], np.ndarray]:
+            field_store = self.stores[i].fields.get(field)
+            if field_store is None:
+                return [], EMPTY
+            return field_store.terms(), field_store.df.astype(np.int64)
+
+        return [self.cache.get((seg.id, "t", field), lambda i=i: read(i)) for i, seg in enumerate(self.segments)]  # type: ignore[misc]
+
+    def _found(self, field: str, term: str) -> Iterator[tuple[int, int]]:
+        """Each segment (its number) that has ``term`` in ``field``, and the term's number there."""
+        for i, (terms, _) in enumerate(self._segment_terms(field)):
+            at = bisect.bisect_left(terms, term)
+            if at < len(terms) and terms[at] == term:
+                yield i, at
+
     def postings(self, field: str, term: str) -> Postings:
         """``term`` (spelled as indexed: ``đoàn``) in ``field``."""
         return self.cached(("p", field, term), lambda: self._read_postings(field, term))
 
     def _read_postings(self, field: str, term: str) -> Postings:
-        # Kept once, combined; after a commit the segments the previous reader had are sliced
-        # out of its combined postings, and only the new segments are read.
-        previous = self.previous
-        prior: Postings | None = previous.cache.peek((previous.token, "p", field, term)) if previous is not None else None
         docs, frequencies = [], []
-        rest = self.segments
-        if prior is not None and self._same:  # the first segments, where they were: one slice
-            if self._same == len(self.segments):
-                return prior
-            end = int(np.searchsorted(prior.docs, self.segments[self._same].offset))
-            docs.append(prior.docs[:end])
-            frequencies.append(prior.frequencies[:end])
-            rest = self.segments[self._same :]
-        for seg in rest:
-            if prior is not None and seg.id in self._before:  # (moved: a segment before it was merged away)
-                low, high = np.searchsorted(prior.docs, [self._before[seg.id], self._before[seg.id] + seg.size])
-                d, f = prior.docs[low:high] + (seg.offset - self._before[seg.id]), prior.frequencies[low:high]
-            else:
-                with self._io:
-                    d, f = codec.postings(seg.leaf, field, term)
-                d = d + seg.offset
-            docs.append(d)
+        for i, t in self._found(field, term):
+            d, f = self.stores[i].fields[field].postings(t)
+            docs.append(d + np.int32(self.segments[i].offset))
             frequencies.append(f)
-        docs = [d for d in docs if d.size]
         if not docs:
             return Postings(EMPTY.astype(np.int32), np.zeros(0, dtype=np.float32))
-        return Postings(np.concatenate(docs).astype(np.int32, copy=False), np.concatenate([f for f in frequencies if f.size]))
+        return Postings(np.concatenate(docs).astype(np.int32, copy=False), np.concatenate(frequencies).astype(np.float32))
 
     def doc_frequency(self, field: str, term: str) -> int:
         """Documents with ``term`` in ``field`` (deleted ones included, as BM25 statistics go)."""
-        def count() -> int:
-            with self._io:
-                return sum(codec.doc_frequency(seg.leaf, field, term) for seg in self.segments)
-
-        return self.cached(("df", field, term), count)
+        parts = self._segment_terms(field)
+        return sum(int(parts[i][1][t]) for i, t in self._found(field, term))
 
     def positions(self, field: str, term: str, among: np.ndarray | None = None) -> np.ndarray:
         """Sorted keys ``doc << 32 | position`` of ``term`` in ``field``; only in ``among``
-        (sorted docnums) when given. Read whole (per segment) and kept: decoding Whoosh's
-        positions is slow, and a query needs a term's positions in many documents."""
-        parts = self._per_segment("k", (field, term), lambda seg: codec.positions(seg.leaf, field, term))
-        masks = self._masks(among) if among is not None else [None] * len(parts)
+        (sorted docnums) when given."""
+        inside = self._inside(among) if among is not None else None
         found = []
-        for keys, seg, mask in zip(parts, self.segments, masks):
-            if keys.size and mask is not None:
-                keys = keys[mask[keys >> 32]] if mask.any() else EMPTY
+        for i, t in self._found(field, term):
+            field_store, offset = self.stores[i].fields[field], self.segments[i].offset
+            flags = None
+            if inside is not None:
+                flags = inside[field_store.postings(t)[0].astype(np.int64) + offset]
+                if not flags.any():
+                    continue
+            keys = field_store.keys(t, flags)
             if keys.size:
-                found.append(keys + (seg.offset << 32))
+                found.append(keys + (offset << 32))
         return found[0] if len(found) == 1 else np.concatenate(found) if found else EMPTY
 
-    def _masks(self, docs: np.ndarray) -> list[np.ndarray]:
-        """For each segment, which of its documents are among ``docs`` (kept for the last ``docs``)."""
-        last = getattr(self._local, "masks", None)
+    def _inside(self, docs: np.ndarray) -> np.ndarray:
+        """True for ``docs`` (kept for the last ``docs`` each thread asked about)."""
+        last = getattr(self._local, "inside", None)
         if last is None or last[0] is not docs:
             inside = np.zeros(self.size, dtype=bool)
             inside[docs] = True
-            last = self._local.masks = (docs, [inside[seg.offset : seg.offset + seg.size] for seg in self.segments])
+            last = self._local.inside = (docs, inside)
         return last[1]
 
     def vocabulary(self, field: str) -> list[str]:
@@ -267,7 +297,7 @@ class Reader:
     def term_counts(self, field: str) -> tuple[list[str], np.ndarray]:
         """Every term of ``field``, sorted, and how many documents have it (deleted ones included)."""
         def merged() -> tuple[list[str], np.ndarray]:
-            parts = self._per_segment("t", field, lambda seg: codec.terms(seg.leaf, field))
+            parts = self._segment_terms(field)
             previous = self.previous
             prior = previous.cache.peek((previous.token, "t", field)) if previous is not None else None
             if prior is not None and set(self._before) <= self.scopes:
@@ -327,14 +357,14 @@ class Reader:
 
     def lengths(self, field: str) -> np.ndarray:
         """Each document's length in ``field``, in terms."""
-        return self._once(("len", field), lambda: self._column("len", field, codec.field_lengths, np.float32))
+        return self._once(("len", field), lambda: self._column(lambda st: st.lengths(field), np.float32))
 
     def average_length(self, field: str) -> float:
         return self._once(("avg", field), lambda: float(self.lengths(field)[self.live].mean()) if self.count else 1.0)
 
     def dates(self) -> np.ndarray:
         """Publication day of each document (``date.toordinal()``); 0 when unknown."""
-        return self._once("dates", lambda: self._column("day", s.DATE, codec.day_numbers, np.int64))
+        return self._once("dates", lambda: self._column(store.SegmentStore.dates, np.int64))
 
     def years(self) -> np.ndarray:
         """Year of publication of each document; 0 when unknown."""
@@ -349,7 +379,7 @@ class Reader:
         """Each document's group of near-duplicates (see :mod:`searcher.duplicates`): a number
         shared by the group, or one of its own when it has none."""
         def compute() -> np.ndarray:
-            keys = self._column("grp", s.GROUP, codec.numbers, np.uint64)
+            keys = self._column(store.SegmentStore.groups, np.uint64)
             alone = np.arange(self.size, dtype=np.uint64) | np.uint64(1 << 63)
             return np.where(keys > 0, keys, alone)
 
@@ -366,8 +396,8 @@ class Reader:
 
         return self._once("sources", compute)
 
-    def _column(self, kind: str, field: str, read: Callable[[Any, str], np.ndarray], dtype: Any) -> np.ndarray:
-        parts = self._per_segment(kind, field, lambda seg: read(seg.leaf, field))
+    def _column(self, read: Callable[[store.SegmentStore], np.ndarray], dtype: Any) -> np.ndarray:
+        parts = [read(st).astype(dtype) for st in self.stores]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
     def per_segment(self, kind: str, read: Callable[[list[Any]], T], field: str) -> list[T]:
@@ -384,9 +414,18 @@ class Reader:
         """The ``id`` of each document."""
         if docs.size == 0:
             return []
-        with self._io, codec.reading():
-            column = self._once("ids", lambda: self.whoosh.column_reader(s.ID_FIELD))
-            return [column[int(d)] for d in docs]
+        per_segment = [self.cache.get((seg.id, "ids"), st.ids) for seg, st in zip(self.segments, self.stores)]
+        where = np.searchsorted(self._offsets, docs, side="right") - 1
+        return [per_segment[i][d - self.segments[i].offset] for i, d in zip(where.tolist(), docs.tolist())]
+
+    def documents_with(self, words: Sequence[Sequence[str]]) -> int:
+        """Live documents having, for every word, one of its spellings (title or body)."""
+        together: np.ndarray | None = None
+        for spellings in words:
+            docs = [self.postings(f, t).docs for t in spellings for f in (s.BODY, s.TITLE)]
+            found = np.unique(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int32)
+            together = found if together is None else np.intersect1d(together, found, assume_unique=True)
+        return int(self.live[together].sum()) if together is not None else 0
 
     def docnum(self, doc_id: str) -> int | None:
         """The live document with this ``id``, if any."""

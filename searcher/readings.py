@@ -26,7 +26,7 @@ from . import schema as s
 from .analysis import WORD_GAP, fold_term, normalize_term, tokens
 from .normalize import nfc
 from .query import Word
-from .reader import Reader
+from .vocabulary import Vocabulary
 
 __all__ = ["options", "pair_counts", "posteriors", "suggestion", "unigram"]
 
@@ -35,7 +35,7 @@ UNIGRAM_WEIGHT = 0.1  # a spelling's own frequency (log) weighs this much agains
 RARE = 0.005  # a spelling in fewer articles than this share of the most used one's is not weighed
 
 
-def options(reader: Reader, word: Word, most: int | None = None) -> list[str]:
+def options(reader: Vocabulary, word: Word, most: int | None = None) -> list[str]:
     """The spellings ``word`` may be in the index, most used first: itself when typed with
     diacritics (if the index has it), else every spelling that folds to it; with ``most``,
     only that many, and none used by fewer than :data:`RARE` of the first's articles."""
@@ -53,7 +53,7 @@ def options(reader: Reader, word: Word, most: int | None = None) -> list[str]:
     return [t for t in found[:most] if reader.doc_frequency(s.BODY, t) >= floor] or found[:1]
 
 
-def unigram(reader: Reader, spellings: Sequence[str]) -> np.ndarray:
+def unigram(reader: Vocabulary, spellings: Sequence[str]) -> np.ndarray:
     """Each spelling's own log-weight: how many articles use it."""
     return UNIGRAM_WEIGHT * np.log1p([reader.doc_frequency(s.BODY, t) for t in spellings])
 

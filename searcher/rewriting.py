@@ -18,13 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from . import keystrokes, readings, typos
 from . import schema as s
 from .query import Clause, ParsedQuery, Word, parse
-from .reader import Reader
 from .synonyms import Synonyms, expand
+from .vocabulary import Vocabulary
 
 __all__ = ["Rewritten", "repaired", "rewrite"]
 
@@ -37,14 +35,14 @@ class Rewritten:
     showing: str | None = None  # the text searched instead of what was typed (keystrokes converted)
 
 
-def rewrite(reader: Reader, text: str, synonyms: Synonyms, *, as_typed: bool = False) -> Rewritten:
+def rewrite(reader: Vocabulary, text: str, synonyms: Synonyms, *, as_typed: bool = False) -> Rewritten:
     """``text`` as it is searched; ``as_typed`` keeps keystrokes as typed."""
     showing = None if as_typed else repaired(reader, text)
     parsed = expand(parse(showing or text), synonyms)
     return Rewritten(_run_together_or_apart(parsed, lambda folded: count(reader, folded)), showing)
 
 
-def repaired(reader: Reader, text: str) -> str | None:
+def repaired(reader: Vocabulary, text: str) -> str | None:
     """``text`` with its Telex, VNI or VIQR keystrokes converted, when the index makes that
     the likelier reading; else None."""
     converted = keystrokes.convert(text)
@@ -60,20 +58,13 @@ def repaired(reader: Reader, text: str) -> str | None:
     return reader.cached(("keystrokes", text), decide)
 
 
-def _evidence(reader: Reader, parsed: ParsedQuery) -> tuple[int, int]:
+def _evidence(reader: Vocabulary, parsed: ParsedQuery) -> tuple[int, int]:
     """How many articles have every word of ``parsed``, and how many of its words the index has."""
-    together: np.ndarray | None = None
-    known = 0
-    for word in parsed.words:
-        docs = [reader.postings(f, t).docs for t in readings.options(reader, word) for f in (s.BODY, s.TITLE)]
-        found = np.unique(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int32)
-        known += bool(found.size)
-        together = found if together is None else np.intersect1d(together, found, assume_unique=True)
-    live = reader.live
-    return (int(live[together].sum()) if together is not None else 0), known
+    spellings = [readings.options(reader, word) for word in parsed.words]
+    return reader.documents_with(spellings), sum(1 for found in spellings if found)
 
 
-def count(reader: Reader, folded: str) -> int:
+def count(reader: Vocabulary, folded: str) -> int:
     """About how many articles have ``folded`` in any spelling (the sum over spellings)."""
     def total() -> int:
         spellings = set(reader.spellings(s.BODY, folded)) | set(reader.spellings(s.TITLE, folded))

@@ -61,13 +61,14 @@ def is_loopback(host: str) -> bool:
 
 def run(
     index: str, host: str = "127.0.0.1", port: int = 8000, *, workers: int | None = None, cache_mb: int = CACHE_MB,
-    synonyms: Sequence[str] = (),
+    synonyms: Sequence[str] = (), cluster: bool = False,
 ) -> None:
     """Serve ``index`` until interrupted; ``synonyms`` are files of synonyms (see :class:`SearchEngine`)."""
     import uvicorn
 
     workers = workers or default_workers()
-    config = {"index": str(index), "workers": workers, "cache_mb": cache_mb, "synonyms": [str(Path(f).resolve()) for f in synonyms]}
+    config = {"index": str(index), "workers": workers, "cache_mb": cache_mb, "synonyms": [str(Path(f).resolve()) for f in synonyms],
+              **({"cluster": True} if cluster else {})}
     os.environ[CONFIG_VARIABLE] = json.dumps(config)
     uvicorn.run(
         "searcher.serving:app", factory=True, host=host, port=port, workers=workers, http=Protocol,
@@ -82,7 +83,13 @@ def app() -> FastAPI:
     index = config.get("index") or os.environ.get("VNSEARCH_INDEX") or "index"
     workers = int(config.get("workers") or 1)
     cache_mb = int(config.get("cache_mb") or CACHE_MB)
-    engine = SearchEngine(index, cache_bytes=cache_mb * 2**20 // workers, synonyms=config.get("synonyms") or ())
+    engine: Any
+    if config.get("cluster"):  # ``index`` is the cluster's configuration
+        from .cluster import ClusterEngine
+
+        engine = ClusterEngine(index, synonyms=config.get("synonyms") or ())
+    else:
+        engine = SearchEngine(index, cache_bytes=cache_mb * 2**20 // workers, synonyms=config.get("synonyms") or ())
     return create_app(engine, follow=True, workers=workers)
 
 

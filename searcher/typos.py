@@ -28,7 +28,7 @@ import numpy as np
 
 from .lexicon import lexicon
 from .normalize import is_syllable
-from .reader import Reader
+from .vocabulary import Vocabulary
 
 __all__ = ["MIN_LETTERS", "TWO_TYPOS", "Deletions", "close", "deletions", "distance", "joined", "split"]
 
@@ -155,7 +155,7 @@ def _hash(codes: np.ndarray) -> np.ndarray:
 # -- per reader ------------------------------------------------------------------------------
 
 
-def deletion_index(reader: Reader) -> Deletions:
+def deletion_index(reader: Vocabulary) -> Deletions:
     """The deletion index of the words that :data:`KNOWN` articles or more use."""
     def make() -> Deletions:
         lex = lexicon(reader)
@@ -165,7 +165,7 @@ def deletion_index(reader: Reader) -> Deletions:
     return reader.cached(("deletions",), make)
 
 
-def close(reader: Reader, folded: str) -> list[tuple[str, int]]:
+def close(reader: Vocabulary, folded: str) -> list[tuple[str, int]]:
     """The close spellings (folded, with their distance) that ``folded`` was likely a typo
     of: none when the index knows the word well, else those used :data:`RATIO` times as
     often, the most used first (at most :data:`MOST`)."""

@@ -138,8 +138,26 @@ def test_bad_option_value(index: str) -> None:
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for command in ["index", "search", "rebuild", "info", "analyze"]:
+    for command in ["index", "search", "serve", "rebuild", "info", "analyze"]:
         assert "Example" in run(command, "--help").stdout
+
+
+def test_search_keeps_only_the_source_asked_for(tmp_path: Path) -> None:
+    records = [
+        {"id": "vne-1", "title": "Bão số 9 đổ bộ", "text": "Bão số 9 gây mưa lớn.", "source": "vnexpress.net"},
+        {"id": "tt-1", "title": "Bão chồng bão", "text": "Miền Trung ngập sâu sau bão.", "source": "tuoitre.vn"},
+        {"id": "vne-2", "title": "Bão tan nhanh", "text": "Cơn bão tan trên đất liền.", "source": "vnexpress.net"},
+    ]
+    (tmp_path / "news.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    index = str(tmp_path / "ix")
+    assert run("index", str(tmp_path / "news.jsonl"), "--index", index).exit_code == 0
+    assert json.loads(run("search", "bao", "--index", index, "--json").stdout)["total"] == 3
+    data = json.loads(run("search", "bao", "--index", index, "--json", "--source", "vnexpress.net").stdout)
+    assert sorted(h["id"] for h in data["hits"]) == ["vne-1", "vne-2"]
+    assert data["facets"]["source"] == [{"value": "vnexpress.net", "count": 2}]
+    shown = run("search", "bao", "--index", index, "--source", "tuoitre.vn").stdout
+    assert "\n 1. Bão chồng bão\n    no date · tt-1\n" in shown and "\n 2. " not in shown
+    assert run("search", "bao", "--index", index, "--source", "nowhere.vn").stdout.endswith("\nNo results for “bao”.\n")
 
 
 def test_search_sort_year_and_suggestion_in_json(index: str) -> None:

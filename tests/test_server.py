@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import anyio
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from conftest import CORPUS
@@ -22,6 +27,12 @@ EVIL = {
     "url": "javascript:alert(1)",
 }
 
+SOURCED = [
+    {"id": "vne-1", "title": "Bão số 9 đổ bộ", "text": "Bão số 9 gây mưa lớn ở miền Trung.", "source": "vnexpress.net"},
+    {"id": "tt-1", "title": "Lũ lớn, bão chồng bão", "text": "Miền Trung ngập sâu sau bão.", "source": "tuoitre.vn"},
+    {"id": "vne-2", "title": "Bão tan nhanh", "text": "Cơn bão tan trên đất liền.", "source": "vnexpress.net"},
+]
+
 
 @pytest.fixture
 def client(corpus_engine: SearchEngine) -> TestClient:
@@ -33,7 +44,7 @@ def test_search_json_shape(client: TestClient) -> None:
     response = client.get("/api/search", params={"q": "cong doan", "limit": 2})
     assert response.status_code == 200
     data = response.json()
-    assert list(data) == ["query", "total", "took_ms", "page", "limit", "partial", "suggestion", "showing", "facets", "hits"]
+    assert list(data) == ["query", "total", "took_ms", "page", "limit", "partial", "suggestion", "showing", "unavailable", "facets", "hits"]
     assert (data["query"], data["total"], data["page"], data["limit"]) == ("cong doan", 3, 1, 2)
     assert data["suggestion"] == "công đoàn"
     assert data["facets"] == {
@@ -54,6 +65,20 @@ def test_search_pages_filters_and_sort(client: TestClient) -> None:
     assert [h["id"] for h in in_2020["hits"]] == ["success"]
     since = client.get("/api/search", params={"q": "cong doan", "since": "2020-01-01", "until": "2020-12-31"}).json()
     assert [h["id"] for h in since["hits"]] == ["success"]
+
+
+def test_search_keeps_only_the_source_asked_for(corpus_engine: SearchEngine) -> None:
+    corpus_engine.add_documents(SOURCED)
+    client = TestClient(create_app(corpus_engine))
+    assert client.get("/api/search", params={"q": "bao"}).json()["total"] == 3
+    data = client.get("/api/search", params={"q": "bao", "source": "vnexpress.net"}).json()
+    assert sorted(h["id"] for h in data["hits"]) == ["vne-1", "vne-2"]
+    assert {h["source"] for h in data["hits"]} == {"vnexpress.net"}
+    assert data["facets"]["source"] == [{"value": "vnexpress.net", "count": 2}]
+    assert client.get("/api/search", params={"q": "bao", "source": "nowhere.vn"}).json()["total"] == 0
+    html = client.get("/", params={"q": "bao", "source": "tuoitre.vn"}).text
+    assert "1 kết quả" in html and "Lũ lớn, bão chồng bão" in html and "Bão số 9 đổ bộ" not in html
+    assert '<li><a href="/?q=bao">« Mọi nguồn</a></li>' in html
 
 
 @pytest.mark.parametrize(
@@ -226,3 +251,106 @@ def test_the_page_and_healthz_do_not_reopen_the_index(corpus_engine: SearchEngin
             assert client.get("/healthz").json()["documents"] == 7
     finally:
         corpus_engine.close()
+
+
+# -- searches waiting their turn ----------------------------------------------------------
+
+
+class HeldSearches:
+    """``engine.search`` held until :meth:`release`, counting the searches that started."""
+
+    def __init__(self, engine: SearchEngine, monkeypatch: pytest.MonkeyPatch):
+        self.started = 0
+        self._lock, self._gate = threading.Lock(), threading.Event()
+        search = engine.search
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                self.started += 1
+            self._gate.wait(10)
+            return search(*args, **kwargs)
+
+        monkeypatch.setattr(engine, "search", held)
+
+    def release(self) -> None:
+        self._gate.set()
+
+
+@dataclass
+class Client:
+    """One request to the app, as uvicorn hands it over (plain ASGI: the test client never hangs up)."""
+
+    gone: bool = False  # hung up
+    status: int | None = None
+
+    async def get(self, app: FastAPI, path: str, query: str) -> None:
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+                 "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
+                 "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+        await app(scope, self.receive, self.send)
+
+    async def receive(self) -> dict[str, Any]:
+        if not self.gone:
+            await anyio.sleep_forever()  # a client still there sends nothing more (the app does not wait for it)
+        return {"type": "http.disconnect"}
+
+    async def send(self, message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+
+
+@dataclass
+class Asked:
+    clients: list[Client]
+    at_once: int  # searches handed a thread while two were held
+    searched: int  # searches that ran in all
+
+
+def three_searches(engine: SearchEngine, monkeypatch: pytest.MonkeyPatch, *, third_hangs_up: bool) -> Asked:
+    """Three searches asked at once of one worker while its searches are held; the client of
+    the third (the one that has to wait its turn) hangs up, or not, before they are let go."""
+    app = create_app(engine, follow=False)
+    held = HeldSearches(engine, monkeypatch)
+    clients = [Client() for _ in range(3)]
+    handed: list[object] = []  # the work handed to a search thread, counted in the event loop as it is handed
+    run_sync = anyio.to_thread.run_sync
+
+    async def handing(work: Any, *args: Any, **kwargs: Any) -> Any:
+        handed.append(work)
+        return await run_sync(work, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", handing)
+    at_once = 0
+
+    async def scenario() -> None:
+        nonlocal at_once
+        with anyio.fail_after(20):
+            async with anyio.create_task_group() as requests:
+                for client in clients:
+                    requests.start_soon(client.get, app, "/api/search", "q=cong+doan")
+                try:
+                    while held.started < 2:
+                        await anyio.sleep(0.01)
+                    await anyio.wait_all_tasks_blocked()  # every request has gone as far as it can
+                    at_once = len(handed)
+                    clients[2].gone = third_hangs_up  # (the third asked waits: the limiter is first come, first served)
+                finally:
+                    held.release()
+
+    anyio.run(scenario)
+    return Asked(clients, at_once, held.started)
+
+
+def test_at_most_two_searches_run_at_once_in_a_worker(corpus_engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = three_searches(corpus_engine, monkeypatch, third_hangs_up=False)
+    assert asked.at_once == 2
+    assert [c.status for c in asked.clients] == [200, 200, 200]
+    assert asked.searched == 3  # the third, once one of the two was done
+
+
+def test_a_client_gone_before_its_search_started_is_answered_499_unsearched(
+    corpus_engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = three_searches(corpus_engine, monkeypatch, third_hangs_up=True)
+    assert [c.status for c in asked.clients] == [200, 200, 499]
+    assert asked.searched == 2  # the third was never searched

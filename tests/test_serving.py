@@ -3,17 +3,19 @@ before they serve, and searches from many threads never see a half-open state.""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from whoosh.reading import SegmentReader
 
 from conftest import CORPUS, WORDS, ids
-from searcher import SearchEngine, codec
+from searcher import SearchEngine, store
 from searcher import schema as s
 from searcher.analysis import fold_term
 from searcher.models import SearchRequest
@@ -30,15 +32,15 @@ def writer(engine: SearchEngine) -> SearchEngine:
 
 
 def read_segments(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The segments whose postings are read from disk from now on."""
+    """The segments whose search stores are opened from disk from now on."""
     read: list[str] = []
-    postings = codec.postings
+    open_store = store.open_store
 
-    def counting(leaf: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        read.append(leaf.segment().segment_id())
-        return postings(leaf, field, term)
+    def counting(folder: str, segment: str, size: int) -> store.SegmentStore:
+        read.append(segment)
+        return open_store(folder, segment, size)
 
-    monkeypatch.setattr(codec, "postings", counting)
+    monkeypatch.setattr(store, "open_store", counting)
     return read
 
 
@@ -155,7 +157,34 @@ def test_health_opens_an_index_no_search_opened(tmp_path: Path, corpus_engine: S
     assert SearchEngine(corpus_engine.path).health().documents == len(CORPUS)
 
 
-def test_many_threads_search_while_another_process_commits(corpus_engine: SearchEngine) -> None:
+def test_a_following_engine_serves_what_another_process_commits(corpus_engine: SearchEngine, tmp_path: Path) -> None:
+    # What `vnsearch serve` sees while a user runs `vnsearch index` beside it.
+    (tmp_path / "more.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in MORE), encoding="utf-8")
+    football = ids(corpus_engine.search("bong da"))
+    corpus_engine.follow(interval=0.05)
+    try:
+        total = corpus_engine.search("cong doan").total
+        indexing = subprocess.Popen([sys.executable, "-m", "searcher", "index", str(tmp_path / "more.jsonl"), "--index", corpus_engine.path],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        while indexing.poll() is None:  # searches go on meanwhile
+            assert ids(corpus_engine.search("bong da")) == football
+            time.sleep(0.01)
+        out, err = indexing.communicate()
+        assert (indexing.returncode, err) == (0, "")
+        assert out == f"5 added, 0 updated, 0 unchanged, 0 skipped; {len(CORPUS) + 5} documents in {corpus_engine.path}\n"
+        deadline = time.monotonic() + 10
+        while corpus_engine.search("cong doan").total == total and time.monotonic() < deadline:
+            time.sleep(0.02)
+        found = corpus_engine.search("cong doan", limit=20)
+        assert found.total == total + len(MORE)
+        assert {f"more{n}" for n in range(5)} <= set(ids(found))
+        assert corpus_engine.health().documents == len(CORPUS) + len(MORE)
+    finally:
+        corpus_engine.close()
+
+
+def test_many_threads_search_while_another_engine_commits(corpus_engine: SearchEngine) -> None:
+    # (The other engine is in this process: its commits land while six threads search.)
     queries = ["cong doan", "bong da", "gia ban", "thuy dien hoa binh", '"công đoàn cơ sở"', "ban -thang"]
     expected = {q: ids(SearchEngine(corpus_engine.path).search(q)) for q in queries}
     corpus_engine.follow(interval=0.01)

@@ -94,9 +94,9 @@ def test_telex(typed: str, meant: str) -> None:
     assert convert(typed) == meant
 
 
-@pytest.mark.parametrize(("typed", "meant"), [("co6ng d9oa2n", "công đoàn"), ("vie65t nam", "việt nam"), ("d9u7o7`ng", None)])
-def test_vni(typed: str, meant: str | None) -> None:
-    assert convert(typed) == meant if meant else vni("d9u7o72ng") == "đường"
+@pytest.mark.parametrize(("typed", "meant"), [("co6ng d9oa2n", "công đoàn"), ("vie65t nam", "việt nam"), ("d9u7o72ng", "đường")])
+def test_vni(typed: str, meant: str) -> None:
+    assert convert(typed) == meant
 
 
 @pytest.mark.parametrize(("typed", "meant"), [
@@ -104,6 +104,36 @@ def test_vni(typed: str, meant: str | None) -> None:
 ])
 def test_viqr(typed: str, meant: str) -> None:
     assert convert(typed) == meant
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("d9u7o7`ng", "đường"), ("D9U7O7`NG", "ĐƯỜNG"), ("u7'ng ho65", "ứng hộ"), ("d9o^`ng bo65", "đồng bộ"),
+    ("co^ng d9oa`n", "công đoàn"), ("ddu+o+2ng", "đường"),
+])
+def test_vni_and_viqr_keys_in_one_word_are_read_together(typed: str, meant: str) -> None:
+    # As an input method that takes both reads them (ibus-bamboo's "Telex + VNI + VIQR").
+    assert convert(typed) == meant
+
+
+@pytest.mark.parametrize(("typed", "converted"), [
+    ("d9u7o7`ngx", None), ("d9u7o7`ng9", None), ("co^ngf", None), ("e^2x", None),
+    ("d9u7o7`ngx co^ng", "d9u7o7`ngx công"), ("thu.vieejn ddoa`n", "thu.vieejn đoàn"), ("Đoanf co^ng", "Đoanf công"),
+])
+def test_a_word_that_spells_no_syllable_whole_is_left_exactly_as_typed(typed: str, converted: str | None) -> None:
+    # Never in part: "d9u7o7`ngx" is not "đươ`ngx", nor "d9ồng" for "d9o^`ngx".
+    assert convert(typed) == converted
+
+
+def test_a_final_mark_that_spells_nothing_is_punctuation() -> None:
+    assert convert("nguoiwf? co^ng") == "người? công"
+    assert convert("ddoa`n. Sau") == "đoàn. Sau"
+    assert convert("ddu+o+`ng pho^'") == "đường phố"  # (here the final ' is a tone)
+
+
+def test_mixed_keystrokes_are_searched_converted_and_say_so(news: SearchEngine) -> None:
+    results = news.search("d9u7o7`ng")
+    assert results.showing == "đường"
+    assert ids(results) == ids(news.search("đường")) == ["hcm-spaced"]
 
 
 def test_text_that_is_not_keystrokes_is_left_alone() -> None:

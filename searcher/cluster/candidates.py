@@ -1,0 +1,108 @@
+"""The best candidates of a query, fetched from the cluster, as the arrays vnsearch ranks.
+
+The shards find and pre-rank the matches; the best few hundred come back with the
+positions of the query's spellings in their title and body (JSON attributes written at
+ingest, so Sphinx sends only the terms asked for). :class:`Candidates` presents them with
+the interface :func:`searcher.matching.rank` reads an index through (postings, positions,
+lengths) and the cluster's vocabulary for everything global (document frequencies,
+spellings, document count, average lengths), so the candidates are ranked by vnsearch's
+own scoring: BM25 with the readings' weights, coverage, proximity.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .. import schema as s
+from ..reader import EMPTY, Postings
+from .vocabulary import Vocabulary
+
+__all__ = ["Candidates"]
+
+T = TypeVar("T")
+POSITIONS = {s.TITLE: "title_positions", s.BODY: "body_positions"}
+LOCAL = {"word"}  # matching's cache keys that depend on the candidates (the rest is the vocabulary's)
+
+Fetch = Callable[[Sequence[int], Sequence[tuple[str, str]]], dict[tuple[str, str], list[Any]]]
+
+
+class Candidates:
+    """A query's candidates, numbered 0 … size-1 in the order the cluster ranked them."""
+
+    def __init__(self, vocabulary: Vocabulary, rows: Sequence[dict[Any, Any]], columns: Sequence[tuple[str, str]], fetch: Fetch):
+        """``rows``: the candidates' attributes, with the positions of ``columns`` ((field,
+        term) pairs) in their keys; ``fetch`` brings the positions of others when asked."""
+        self.vocabulary = vocabulary
+        self.rows = rows
+        self.size = len(rows)
+        self.count = vocabulary.count
+        self.keys = [int(r["id"]) for r in rows]
+        self.live = np.ones(self.size, dtype=bool)
+        self._fetch = fetch
+        self._raw: dict[tuple[str, str], list[Any]] = {c: [r.get(c) for r in rows] for c in columns}
+        self._positions: dict[tuple[str, str], np.ndarray] = {}
+        self._local: dict[Hashable, Any] = {}
+        self._lengths = {f: np.array([r[f + "_length"] for r in rows], dtype=np.float32) for f in POSITIONS}
+
+    # -- what matching reads ---------------------------------------------------------------
+
+    def _keys(self, field: str, term: str) -> np.ndarray:
+        """Sorted ``doc << 32 | position`` of ``term`` in ``field``."""
+        if (field, term) not in self._positions:
+            if (field, term) not in self._raw:
+                self._raw.update(self._fetch(self.keys, [(field, term)]))
+            found = [(doc << 32) + np.array(json.loads(raw), dtype=np.int64)
+                     for doc, raw in enumerate(self._raw.get((field, term), ())) if raw]
+            self._positions[field, term] = np.concatenate(found) if found else EMPTY
+        return self._positions[field, term]
+
+    def postings(self, field: str, term: str) -> Postings:
+        keys = self._keys(field, term)
+        docs, frequencies = np.unique(keys >> 32, return_counts=True)
+        return Postings(docs.astype(np.int32), frequencies.astype(np.float32))
+
+    def positions(self, field: str, term: str, among: np.ndarray | None = None) -> np.ndarray:
+        keys = self._keys(field, term)
+        if among is None or keys.size == 0:
+            return keys
+        inside = np.zeros(self.size, dtype=bool)
+        inside[among] = True
+        return keys[inside[keys >> 32]]
+
+    def lengths(self, field: str) -> np.ndarray:
+        return self._lengths[field]
+
+    def average_length(self, field: str) -> float:
+        return self.vocabulary.average_length(field)
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self.vocabulary.doc_frequency(field, term)
+
+    def spellings(self, field: str, folded: str) -> tuple[str, ...]:
+        return self.vocabulary.spellings(field, folded)
+
+    def best_counts(self, fields: tuple[str, ...]) -> dict[str, int]:
+        return self.vocabulary.best_counts(fields)
+
+    def documents_with(self, words: Sequence[Sequence[str]]) -> int:
+        return self.vocabulary.documents_with(words)
+
+    def cached(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        if key and key[0] in LOCAL:
+            if key not in self._local:
+                self._local[key] = compute()
+            return self._local[key]
+        return self.vocabulary.cached(key, compute)
+
+    def dates(self) -> np.ndarray:
+        return np.array([r["published"] for r in self.rows], dtype=np.int64)
+
+    def ids(self, docs: np.ndarray) -> list[str]:
+        return [self.rows[int(d)]["doc_id"] for d in docs]
+
+    def groups(self) -> np.ndarray:
+        return np.array([r["grp"] for r in self.rows], dtype=np.uint64)

@@ -1,0 +1,327 @@
+"""The search store: each Whoosh segment's terms, postings, positions and per-document
+columns as flat arrays in one file, read through a memory map.
+
+Whoosh stays the index of record (segments, stored fields, deletions, commits). A store is
+derived from one segment, which never changes once written, so it is written once: when the
+segment is committed, before the commit names it (:class:`searcher.codec.Writer`), or the
+first time a reader finds it missing, outdated or damaged. Nothing a search reads is then
+parsed from Whoosh's pickled blocks: a term's postings are two slices of arrays.
+
+One file a segment, ``vnstore/<segment id>.store`` in the Whoosh folder::
+
+    arrays, each starting at a multiple of 64 bytes
+    header   JSON: version, segment, documents, and each array's dtype, offset and length
+    footer   header length (8 bytes), CRC-32 of everything before the footer (4), magic (8)
+
+A file is written under a temporary name and renamed, so a crash mid-write leaves no partial
+store behind. Its size, header and checksum are checked when a process first opens it; a
+store that fails is rebuilt (:class:`StoreError` never reaches a user).
+
+    >>> [name for name, _ in FIELDS]
+    ['title', 'body', 'id', 'source']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import threading
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import codec
+from . import schema as s
+
+__all__ = ["FIELDS", "VERSION", "FieldStore", "SegmentStore", "StoreError", "build", "load", "write_missing"]
+
+VERSION = 1  # bump when what a store holds, or how, changes: older stores are rebuilt
+FOLDER = "vnstore"
+FIELDS = ((s.TITLE, True), (s.BODY, True), (s.ID_FIELD, False), (s.SOURCE, False))  # (field, with positions)
+_MAGIC = b"VNSTORE\x01"
+_FOOTER = struct.Struct("<QI8s")
+_ALIGN = 64
+_verified: set[tuple[Any, ...]] = set()  # files whose checksum this process has checked
+_verifying = threading.Lock()
+
+Progress = Callable[[int, int], None]
+
+
+class StoreError(Exception):
+    """A segment's store is missing, outdated or damaged: it is rebuilt from the segment."""
+
+
+class FieldStore:
+    """One field of a segment: its terms (in Whoosh's order), and for the term numbered ``t``,
+    its document frequency, documents, frequencies and positions."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], field: str):
+        self.blob, self.ends = arrays[f"{field}.terms"], arrays[f"{field}.term_ends"]
+        self.df = arrays[f"{field}.df"]
+        self.post_ends = arrays[f"{field}.post_ends"]
+        self.docs = arrays[f"{field}.docs"]
+        self.frequencies = arrays[f"{field}.freqs"]
+        self.positions = arrays.get(f"{field}.positions")
+        self.pos_ends = arrays.get(f"{field}.pos_ends")
+
+    def terms(self) -> list[str]:
+        """Every term, sorted (decoded from the file: keep the list, see :class:`searcher.reader.Reader`)."""
+        return _strings(self.blob, self.ends)
+
+    def postings(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Term ``t``'s documents (ascending) and its frequency in each."""
+        low, high = (int(self.post_ends[t - 1]) if t else 0), int(self.post_ends[t])
+        return self.docs[low:high], self.frequencies[low:high]
+
+    def keys(self, t: int, inside: np.ndarray | None = None) -> np.ndarray:
+        """Term ``t``'s occurrences as keys ``doc << 32 | position`` (sorted), only in the
+        postings where ``inside`` is True when given (one flag a posting)."""
+        if self.positions is None or self.pos_ends is None:
+            raise ValueError("this field keeps no positions")
+        docs, frequencies = self.postings(t)
+        counts = frequencies.astype(np.int64)
+        start = int(self.pos_ends[t - 1]) if t else 0
+        if inside is None:
+            places = self.positions[start : int(self.pos_ends[t])]
+        else:
+            firsts = start + np.cumsum(counts) - counts
+            docs, firsts, counts = docs[inside], firsts[inside], counts[inside]
+            total = int(counts.sum())
+            if not total:
+                return np.zeros(0, dtype=np.int64)
+            # Each chosen posting's run of positions, gathered in one index array.
+            shift = np.repeat(firsts - (np.cumsum(counts) - counts), counts)
+            places = self.positions[shift + np.arange(total)]
+        return (np.repeat(docs.astype(np.int64), counts) << 32) | places.astype(np.int64)
+
+
+class SegmentStore:
+    """One segment's store, open: its fields and per-document columns (segment docnums)."""
+
+    def __init__(self, segment: str, size: int, arrays: dict[str, np.ndarray]):
+        self.segment = segment
+        self.size = size
+        self.fields = {field: FieldStore(arrays, field) for field, _ in FIELDS}
+        self._arrays = arrays
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Each document's length in ``field`` (Whoosh's one-byte approximation)."""
+        return self._arrays[f"{field}.lengths"]
+
+    def dates(self) -> np.ndarray:
+        """Each document's publication day (``date.toordinal()``); 0 when unknown."""
+        return self._arrays["dates"]
+
+    def groups(self) -> np.ndarray:
+        """Each document's near-duplicate group key (0: none)."""
+        return self._arrays["groups"]
+
+    def ids(self) -> list[str]:
+        return _strings(self._arrays["ids"], self._arrays["id_ends"])
+
+
+# -- building and writing -----------------------------------------------------------------
+
+
+def build(leaf: Any) -> dict[str, np.ndarray]:
+    """The arrays of one Whoosh segment (``leaf``, a segment reader), read in one pass."""
+    arrays: dict[str, np.ndarray] = {}
+    for field, with_positions in FIELDS:
+        words, counts, docs, frequencies, places = [], [], [], [], []
+        for term, df, d, f, p in codec.every_posting(leaf, field, with_positions):
+            words.append(term)
+            counts.append(df)
+            docs.append(d)
+            frequencies.append(f)
+            places.append(p)
+        arrays[f"{field}.terms"], arrays[f"{field}.term_ends"] = _encoded(words)
+        arrays[f"{field}.df"] = np.array(counts, dtype=np.int32)
+        arrays[f"{field}.post_ends"] = np.cumsum([d.size for d in docs], dtype=np.int64)
+        arrays[f"{field}.docs"] = _joined(docs, np.int32)
+        arrays[f"{field}.freqs"] = _joined(frequencies, np.float32)
+        if with_positions:
+            arrays[f"{field}.pos_ends"] = np.cumsum([p.size for p in places], dtype=np.int64)
+            arrays[f"{field}.positions"] = _joined(places, np.uint32)
+            if arrays[f"{field}.positions"].size != int(arrays[f"{field}.freqs"].sum()):
+                raise ValueError(f"{field}: frequencies are not counts of positions (a boosted field?)")
+    for field in (s.TITLE, s.BODY):
+        arrays[f"{field}.lengths"] = codec.field_lengths(leaf, field).astype(np.float32)
+    arrays["dates"] = codec.day_numbers(leaf, s.DATE).astype(np.int32)
+    arrays["groups"] = codec.numbers(leaf, s.GROUP).astype(np.uint64)
+    arrays["ids"], arrays["id_ends"] = _encoded(codec.id_values(leaf, s.ID_FIELD))
+    return arrays
+
+
+def path_of(folder: str | os.PathLike[str], segment: str) -> Path:
+    return Path(folder) / FOLDER / f"{segment}.store"
+
+
+def write(folder: str | os.PathLike[str], segment: str, size: int, arrays: dict[str, np.ndarray]) -> Path:
+    """Write one segment's store (to a temporary name, then renamed into place)."""
+    final = path_of(folder, segment)
+    final.parent.mkdir(exist_ok=True)
+    temporary = final.with_name(f".{segment}.{os.getpid()}.tmp")
+    entries: dict[str, list[Any]] = {}
+    crc = offset = 0
+    try:
+        with open(temporary, "wb") as out:
+            for name, array in arrays.items():
+                padding = b"\0" * (-offset % _ALIGN)
+                data = np.ascontiguousarray(array).tobytes()
+                out.write(padding + data)
+                crc = zlib.crc32(data, zlib.crc32(padding, crc))
+                offset += len(padding)
+                entries[name] = [array.dtype.str, offset, int(array.size)]
+                offset += len(data)
+            header = json.dumps({"version": VERSION, "segment": segment, "documents": size, "arrays": entries}).encode()
+            crc = zlib.crc32(header, crc)
+            out.write(header + _FOOTER.pack(len(header), crc, _MAGIC))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, final)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return final
+
+
+def open_store(folder: str | os.PathLike[str], segment: str, size: int) -> SegmentStore:
+    """The store of one segment, checked: :class:`StoreError` when it is missing, of another
+    version or segment, truncated or damaged."""
+    path = path_of(folder, segment)
+    try:
+        stat = path.stat()
+        if stat.st_size < _FOOTER.size:
+            raise StoreError(f"{path.name} is truncated")
+        data = np.memmap(path, dtype=np.uint8, mode="r")
+    except FileNotFoundError:
+        raise StoreError(f"{path.name} is missing") from None
+    except (OSError, ValueError) as error:
+        raise StoreError(f"{path.name} cannot be read ({error})") from None
+    length, crc, magic = _FOOTER.unpack(data[-_FOOTER.size :].tobytes())
+    end = data.size - _FOOTER.size
+    if magic != _MAGIC or length > end:
+        raise StoreError(f"{path.name} is truncated or damaged")
+    try:
+        header = json.loads(data[end - length : end].tobytes())
+    except ValueError:
+        raise StoreError(f"{path.name} is damaged") from None
+    if header.get("version") != VERSION:
+        raise StoreError(f"{path.name} was written by another version")
+    if header.get("segment") != segment or header.get("documents") != size:
+        raise StoreError(f"{path.name} belongs to another segment")
+    _verify(path, stat, data[:end], crc)
+    arrays = {}
+    for name, (dtype, offset, count) in header["arrays"].items():
+        width = np.dtype(dtype).itemsize
+        if offset + width * count > end - length:
+            raise StoreError(f"{path.name} is truncated")
+        arrays[name] = data[offset : offset + width * count].view(dtype)
+    return SegmentStore(segment, size, arrays)
+
+
+def _verify(path: Path, stat: os.stat_result, data: np.ndarray, crc: int) -> None:
+    """Check a file's checksum, once per process (while it is not written again)."""
+    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    with _verifying:
+        if key in _verified:
+            return
+    if zlib.crc32(data.data) != crc:
+        raise StoreError(f"{path.name} is damaged (checksum)")
+    with _verifying:
+        _verified.add(key)
+
+
+def load(folder: str | os.PathLike[str], leaf: Any, segment: str, size: int) -> SegmentStore:
+    """The segment's store, built (and written, where the folder can be written) when it
+    cannot be opened; the caller says so."""
+    arrays = build(leaf)
+    try:
+        write(folder, segment, size, arrays)
+        return open_store(folder, segment, size)
+    except (OSError, StoreError):  # a folder this process cannot write: kept in memory
+        return SegmentStore(segment, size, arrays)
+
+
+def write_missing(folder: str, schema: Any, segments: Sequence[Any], processes: int = 1) -> None:
+    """Write the store of each of ``segments`` (Whoosh segments, about to be committed) that
+    has none, ``processes`` at a time; then remove the stores of other segments."""
+    wanted = [(seg.segment_id(), seg.doc_count_all(), seg) for seg in segments]
+    missing = [(folder, schema, seg) for name, size, seg in wanted if not _usable(folder, name, size)]
+    if len(missing) > 1 and processes > 1:
+        context = get_context("fork")
+        with ProcessPoolExecutor(min(processes, len(missing)), mp_context=context, initializer=codec.die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
+            list(pool.map(_write_one, missing))
+    else:
+        for job in missing:
+            _write_one(job)
+    _remove_others(folder, {name for name, _, _ in wanted})
+
+
+def _write_one(job: tuple[str, Any, Any]) -> None:
+    folder, schema, segment = job
+    leaf = codec.open_segment(folder, schema, segment)
+    try:
+        write(folder, segment.segment_id(), segment.doc_count_all(), build(leaf))
+    finally:
+        leaf.close()
+
+
+def _usable(folder: str, segment: str, size: int) -> bool:
+    """Whether a segment has a store of this version (its checksum is checked by readers)."""
+    path = path_of(folder, segment)
+    try:
+        with open(path, "rb") as file:
+            file.seek(-_FOOTER.size, os.SEEK_END)
+            length, _, magic = _FOOTER.unpack(file.read(_FOOTER.size))
+            file.seek(-_FOOTER.size - length, os.SEEK_END)
+            header = json.loads(file.read(length))
+    except (OSError, ValueError, struct.error):
+        return False
+    return magic == _MAGIC and (header.get("version"), header.get("segment"), header.get("documents")) == (VERSION, segment, size)
+
+
+def _remove_others(folder: str, keep: set[str]) -> None:
+    """Remove the stores of segments no longer committed, and temporary files of writers gone."""
+    directory = Path(folder) / FOLDER
+    if not directory.is_dir():
+        return
+    for path in directory.iterdir():
+        if path.suffix == ".store" and path.stem not in keep:
+            path.unlink(missing_ok=True)
+        elif path.suffix == ".tmp" and not _alive(path.name.split(".")[-2]):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _encoded(strings: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Strings as one UTF-8 array and where each ends (in characters of the decoded text)."""
+    strings = list(strings)
+    text = "".join(strings)
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8), np.cumsum([len(t) for t in strings], dtype=np.int64)
+
+
+def _strings(blob: np.ndarray, ends: np.ndarray) -> list[str]:
+    text = blob.tobytes().decode("utf-8")
+    bounds = ends.tolist()
+    return [text[a:b] for a, b in zip([0, *bounds[:-1]], bounds)]
+
+
+def _joined(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)
