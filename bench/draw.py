@@ -80,14 +80,15 @@ def question_articles(order: Sequence[dict[str, str]]) -> list[dict[str, object]
 
 
 def content_words(title: str) -> list[str]:
-    """The title's distinct words a person would type to find it, lower-cased, in order.
+    """The title's distinct words a person would type to find it, lower-cased, in order: not
+    one letter, not a function word, not a number (``100.000`` is no word to type).
 
-    >>> content_words("Giá xăng có thể giảm mạnh, giá dầu tăng nhẹ trong tháng 3")
-    ['giá', 'xăng', 'thể', 'giảm', 'mạnh', 'dầu', 'tăng', 'nhẹ', 'tháng']
+    >>> content_words("Giá xăng có thể giảm mạnh, giá dầu tăng nhẹ trong tháng 3 năm 2017")
+    ['giá', 'xăng', 'thể', 'giảm', 'mạnh', 'dầu', 'tăng', 'nhẹ', 'tháng', 'năm']
     """
     words: list[str] = []
     for word in _SYLLABLE.findall(title.lower()):
-        if len(word) > 1 and word not in FUNCTION_WORDS and word not in words:
+        if len(word) > 1 and not word.isdigit() and word not in FUNCTION_WORDS and word not in words:
             words.append(word)
     return words
 
