@@ -95,15 +95,21 @@ def tree_memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def measure_indexing(engine: str, subset: Path, out: Path) -> dict[str, float]:
-    child = subprocess.Popen(
-        [sys.executable, __file__, "_index", engine, str(subset), str(out)], stdout=subprocess.PIPE, text=True
-    )
+def watch(child: subprocess.Popen) -> tuple[int, int]:  # type: ignore[type-arg]
+    """Peak memory of ``child``'s process tree until it exits, in bytes: (RSS, PSS)."""
     peak_rss = peak_pss = 0
     while child.poll() is None:
         rss, pss = tree_memory(child.pid)
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.25)  # reading smaps costs CPU the engines are competing for
+    return peak_rss, peak_pss
+
+
+def measure_indexing(engine: str, subset: Path, out: Path) -> dict[str, float]:
+    child = subprocess.Popen(
+        [sys.executable, __file__, "_index", engine, str(subset), str(out)], stdout=subprocess.PIPE, text=True
+    )
+    peak_rss, peak_pss = watch(child)
     output = child.stdout.read() if child.stdout else ""
     if child.returncode != 0:
         raise SystemExit(f"{engine} indexing failed (exit {child.returncode})")
@@ -194,15 +200,18 @@ def cold_search(runs: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         index = str(Path(tmp) / "index")
         subprocess.run([str(script), "index", str(ROOT / "seeds"), "--index", index], check=True, capture_output=True)
-        times, python = [], []
-        for _ in range(runs):
-            started = time.perf_counter()
-            subprocess.run([str(script), "search", "cong doan", "--index", index], check=True, capture_output=True)
-            times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "pass"], check=True)
-            python.append(time.perf_counter() - started)
-    return {"cold_s": statistics.median(times), "python_s": statistics.median(python)}
+        return {"cold_s": wall([str(script), "search", "cong doan", "--index", index], runs),
+                "python_s": wall([sys.executable, "-c", "pass"], runs)}
+
+
+def wall(command: list[str], runs: int) -> float:
+    """Median wall time of ``runs`` whole processes running ``command``, in seconds."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 # -- report ----------------------------------------------------------------------------------

@@ -15,6 +15,10 @@ So one posting list per syllable serves everything :mod:`searcher.ranking` needs
 * syllables 1 apart are in the same word, so ``công đoàn`` the word outranks ``thành công
   đoàn kết`` (``thành_công đoàn_kết``) and scattered ``công`` … ``đoàn``.
 
+Letters and digits typed together are split, as Lucene's WordDelimiter filter does, into
+pieces at consecutive positions (:func:`parts`): ``Windows10`` -> ``windows/0 10/1``, so
+``windows 10`` finds it as a phrase and ``windows10`` finds ``Windows 10``.
+
 The tokenizer and filter live at module level because Whoosh pickles them into the index.
 """
 
@@ -31,7 +35,10 @@ from whoosh.analysis.acore import Token
 from .normalize import clean, fold, normalize
 from .segment import Segmenter, pyvi_segment
 
-__all__ = ["WORD_GAP", "NormalizeFilter", "VietnameseTokenizer", "analyzer", "fold_term", "normalize_term", "tokens"]
+__all__ = [
+    "WORD_GAP", "NormalizeFilter", "VietnameseTokenizer", "analyzer", "fold_term", "normalize_term", "parts", "term_positions",
+    "tokens", "word_pieces",
+]
 
 WORD_GAP = 3  # positions between the last syllable of a word and the first of the next
 
@@ -65,6 +72,34 @@ def is_word(token: str) -> bool:
     return token[0].isalnum() or token[-1].isalnum()
 
 
+# A letter run and a digit run; a capital after a lower-case letter, right before digits,
+# is a run of its own: the model letter of GalaxyS8, SonyA7.
+_PART = re.compile(r"\d+|[^\W\d_]+?(?=(?<=[^\W\d_])(?<=[^\W\d_A-ZĐ])[A-ZĐ]\d)|[^\W\d_]+")
+
+
+def parts(token: str) -> tuple[tuple[str, int, int], ...]:
+    """The pieces a token is indexed as, with their offsets in it: letters and digits typed
+    together are split (Lucene's WordDelimiter filter), every other token is one piece.
+
+        >>> [p for p, _, _ in parts("windows10")], [p for p, _, _ in parts("GalaxyS8")]
+        (['windows', '10'], ['Galaxy', 'S', '8'])
+        >>> [p for p, _, _ in parts("U23")], [p for p, _, _ in parts("TP.")], [p for p, _, _ in parts("1,6")]
+        (['U', '23'], ['TP.'], ['1,6'])
+
+    The joined form is not indexed beside them: queries are split the same way, so it would
+    only count the same piece twice.
+    """
+    if token.isalpha() or token.isdigit() or not token.isalnum():
+        return ((token, 0, len(token)),)
+    return tuple((m.group(), m.start(), m.end()) for m in _PART.finditer(token))
+
+
+def word_pieces(text: str) -> list[tuple[str, int, int]]:
+    """The pieces of ``text``'s words (punctuation left out) with their spans in it:
+    ``Covid19, U23`` -> ``Covid`` ``19`` ``U`` ``23``."""
+    return [(piece, start + a, start + b) for token, start, _ in tokens(text) if is_word(token) for piece, a, b in parts(token)]
+
+
 def index_form(token: str) -> str:
     """The indexed text of a token: ``TP.`` -> ``TP``."""
     return token[:-1] if token.endswith(".") and token[0].isalpha() else token
@@ -88,11 +123,38 @@ def words(text: str, segmenter: Segmenter | None = None) -> list[list[tuple[str,
     segment = segmenter or pyvi_segment
     result, start = [], 0
     for length in segment([t for t, _, _ in found]):
-        word = [(index_form(t), s, e) for t, s, e in found[start : start + length] if is_word(t)]
+        word = []
+        for t, s, e in found[start : start + length]:
+            if t.isalpha():  # (most tokens: a syllable is its own piece, as indexed)
+                word.append((t, s, e))
+            elif is_word(t):
+                word += [(index_form(piece), s + a, s + b) for piece, a, b in parts(t)]
         if word:
             result.append(word)
         start += length
     return result
+
+
+def term_positions(text: str, segmenter: Segmenter | None = None) -> dict[str, list[int]]:
+    """Each term of ``text`` and its positions: what :func:`analyzer` makes of it, grouped
+    as an index stores it, without a token object a syllable (the indexing path).
+
+        >>> term_positions("Hoà Bình, hoà bình", lambda tokens: [2, 1, 2])
+        {'hòa': [0, 4], 'bình': [1, 5]}
+    """
+    found: dict[str, list[int]] = {}
+    pos = -WORD_GAP
+    for word in words(text, segmenter):
+        pos += WORD_GAP - 1
+        for syllable, _, _ in word:
+            pos += 1
+            term = normalize_term(syllable)
+            places = found.get(term)
+            if places is None:
+                found[term] = [pos]
+            else:
+                places.append(pos)
+    return found
 
 
 class VietnameseTokenizer(Tokenizer):

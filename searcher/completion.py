@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import schema as s
-from .analysis import fold_term, index_form, is_word, normalize_term, tokens
+from .analysis import fold_term, index_form, is_word, normalize_term, parts, tokens, word_pieces
 from .reader import Reader
 
 __all__ = ["MOST", "complete"]
@@ -71,7 +71,7 @@ def complete(reader: Reader, text: str, most: int = MOST) -> list[str]:
     without diacritics before it are written as titles spell them next to the completion
     (``thu tuong pham m`` -> ``thủ tướng phạm minh``). Nothing for a text that ends with a
     space (the last word is complete)."""
-    found = [(token, start, end) for token, start, end in tokens(text) if is_word(token)]
+    found = word_pieces(text)
     if not found or not text[-1:].isalnum():
         return []
     prefix = normalize_term(index_form(found[-1][0]))
@@ -204,9 +204,10 @@ def title_pairs(titles: Sequence[str | None]) -> Pairs:
             if not is_word(token):
                 previous = None
                 continue
-            term = normalize_term(index_form(token))
-            if previous is not None:
-                pairs[previous, term] += 1
-            previous = term
+            for piece, _, _ in parts(token):
+                term = normalize_term(index_form(piece))
+                if previous is not None:
+                    pairs[previous, term] += 1
+                previous = term
     return pairs
 

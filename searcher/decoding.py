@@ -4,13 +4,17 @@
 * known binary formats (PDF, ZIP, images …) and NUL bytes are refused, not decoded;
 * UTF-8 without a mark; UTF-8 with a few bad bytes (a character cut in two, a stray byte)
   is read as UTF-8 with U+FFFD for them, and says so;
-* else the 8-bit encodings Vietnamese text was written in before Unicode. Each is tried and
-  the one whose result looks most like Vietnamese wins: Windows-1258 (tone marks as combining
-  characters: ``Ca\\u0301`` -> ``Cá``), TCVN3/ABC (the ``.VnTime`` fonts: ``B¶o`` -> ``Bảo``,
-  capitals included) and VISCII. Text in VNI (the ``VNI-Times`` fonts: ``chaøo`` for
-  ``chào``), and text that reads as garbage in all of them, is refused with the reason
-  rather than indexed as garbage.
-* UTF-8 encoded twice (``Táº¡i sao giÃ¡`` for ``Tại sao giá``) is repaired with ftfy.
+* else the 8-bit encodings Vietnamese text was written in before Unicode (:mod:`.legacy`).
+  Each is tried and the one whose result looks most like Vietnamese wins: Windows-1258
+  (tone marks as combining characters: ``Ca\\u0301`` -> ``Cá``), TCVN3/ABC (the ``.VnTime``
+  fonts: ``B¶o`` -> ``Bảo``, capitals included), VISCII, and VNI (the ``VNI-Times`` fonts:
+  ``chaøo`` -> ``chào``); the font encodings are reported as converted. Text that reads as
+  garbage in all of them, or too short to tell two of them apart, is refused with the
+  reason rather than indexed as garbage.
+* Unicode text that needs repair (:func:`repair_for`, also used for JSON records and HTML
+  pages): UTF-8 encoded twice (``Táº¡i sao giÃ¡`` for ``Tại sao giá``) is repaired with ftfy;
+  the letters of a VNI or TCVN3 font read as Windows-1252 (``Coâng ñoaøn``, ``C«ng ®oµn``
+  for ``Công đoàn``) and VIQR (``Co^ng ddoa`n``) are converted.
 
     >>> decode("Công đoàn".encode("cp1258"))
     Decoded(text='Công đoàn', encoding='windows-1258', repaired=None)
@@ -20,12 +24,13 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
+from collections.abc import Callable
 from typing import NamedTuple
 
-from .normalize import is_syllable, nfc
+from . import legacy
+from .normalize import nfc
 
-__all__ = ["Decoded", "DecodingError", "decode", "repair_mojibake"]
+__all__ = ["Decoded", "DecodingError", "Repair", "decode", "repair_for", "repair_mojibake"]
 
 
 class DecodingError(ValueError):
@@ -52,28 +57,6 @@ _MAGIC = [
     (b"\xd0\xcf\x11\xe0", "an old Office document"),
     (b"\x7fELF", "a program"),
 ]
-
-def _table(codes: bytes, letters: str) -> list[str]:
-    """A byte -> character table: ``codes[i]`` is ``letters[i]``, other bytes are Latin-1."""
-    table = [chr(b) for b in range(256)]
-    for code, letter in zip(codes, letters, strict=True):
-        table[code] = letter
-    return table
-
-
-# TCVN3 (TCVN 5712:1993, "ABC", the .VnTime fonts), byte -> letter: the full table (VN1),
-# whose capitals are in the control and 0x80-0x9F ranges; files written with the
-# lower-case-only table (VN3, capitals drawn by a separate font) use a part of it.
-# VISCII (RFC 1456) puts every letter in a byte of its own, six of them among the controls.
-# Both from glibc's iconv tables (TCVN5712-1, VISCII).
-_VISCII = _table(
-    bytes.fromhex("02050614191e808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc4c5c6c7cbcecfd0d1d5d6d7d8dbdcdedfe4e5e6e7ebeeeff0f1f6f7f8fbfcfeff"),
-    'ẲẴẪỶỸỴẠẮẰẶẤẦẨẬẼẸẾỀỂỄỆỐỒỔỖỘỢỚỜỞỊỎỌỈỦŨỤỲÕắằặấầẩậẽẹếềểễệốồổỗỠƠộờởịỰỨỪỬơớƯẢĂẳẵẺĨỳĐứạỷừửỹỵỡưảăữẫẻĩỉđựỏọụũủợỮ',
-)
-_TCVN3 = _table(
-    bytes.fromhex("010204050611121314151617808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9fa1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfeff"),
-    'ÚỤỪỬỮỨỰỲỶỸÝỴÀẢÃÁẠẶẬÈẺẼÉẸỆÌỈĨÍỊÒỎÕÓỌỘỜỞỠỚỢÙỦŨĂÂÊÔƠƯĐăâêôơưđẶ̀̀̉̃́àảãáạẲằẳẵắẴẮẦẨẪẤỀặầẩẫấậèỂẻẽéẹềểễếệìỉỄẾỒĩíịòỔỏõóọồổỗốộờởỡớợùỖủũúụừửữứựỳỷỹỵỐ',
-)
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -113,56 +96,108 @@ def decode(data: bytes) -> Decoded:
 
 def _legacy(data: bytes) -> Decoded:
     """Text in one of the 8-bit encodings Vietnamese was written in before Unicode."""
+    view = data.decode("latin-1")
     candidates = [
         Decoded(nfc(data.decode("cp1258", errors="replace")), "windows-1258"),
-        Decoded(_by_table(data, _TCVN3), "tcvn3"),
-        Decoded(_by_table(data, _VISCII), "viscii"),
+        Decoded(legacy.from_tcvn3(view), "tcvn3", _CONVERTED["tcvn3"]),
+        Decoded(legacy.from_viscii(view), "viscii", _CONVERTED["viscii"]),
+        Decoded(legacy.from_vni(view), "vni", _CONVERTED["vni"]),
     ]
-    scored = sorted(((_vietnamese(c.text), c) for c in candidates), key=lambda sc: -sc[0])
+    scored = sorted(((legacy.vietnamese(c.text), c) for c in candidates), key=lambda sc: -sc[0])
     score, best = scored[0]
-    like, marks = _vni_marks(data)
-    if like >= 2 and like >= 0.6 * marks:
-        raise DecodingError("text in the VNI encoding (VNI-Times fonts): convert it to Unicode first")
-    if score <= 0 and (_SYMBOL_IN_WORD.search(best.text) or like >= 2):
+    if score <= 0 and _SYMBOL_IN_WORD.search(best.text):
         raise DecodingError(
-            "not readable as Vietnamese in any encoding vnsearch knows (UTF-8, Windows-1258, TCVN3, VISCII): "
+            "not readable as Vietnamese in any encoding vnsearch knows (UTF-8, Windows-1258, TCVN3, VISCII, VNI): "
             "convert it to Unicode first"
         )
-    tied = [c.encoding for sc, c in scored[1:] if sc == score and c.text != best.text]
+    top = [c for sc, c in scored if sc == score]
+    if len(top) > 1 and any(c.encoding == "vni" for c in top):  # VNI's marks stand after vowels only
+        vni = legacy.vni_placed(view)
+        top = [c for c in top if (c.encoding == "vni") == vni] or top
+    tied = [c.encoding for c in top[1:] if c.text != top[0].text]
     if tied and score > 0:  # a sentence or two can read as Vietnamese in two tables, one of them garbage
-        names = " or ".join(_NAMES[e] for e in [best.encoding, *tied])
+        names = " or ".join(_NAMES[e] for e in [top[0].encoding, *tied])
         raise DecodingError(f"too little text to tell its encoding ({names}): convert it to Unicode first")
-    return best
+    return top[0]
 
 
-_NAMES = {"windows-1258": "Windows-1258", "tcvn3": "TCVN3", "viscii": "VISCII"}
-# VNI writes a vowel, then a byte for its shape and tone: "aø" is "à", "oâ" is "ô", "ôù" is
-# "ớ"; "ñ" is "đ". In the other tables those bytes are letters of their own.
-_VNI_AFTER_VOWEL = frozenset(b"\xf8\xf9\xfb\xf5\xef\xe2\xea\xe0\xe1\xe5\xe3\xe4\xe8\xe9\xfa\xfc\xeb"
-                             b"\xd8\xd9\xdb\xd5\xcf\xc2\xca\xc0\xc1\xc5\xc3\xc4\xc8\xc9\xda\xdc\xcb")
-_VNI_TONES = frozenset(b"\xf8\xf9\xfb\xf5\xef\xd8\xd9\xdb\xd5\xcf")
-_VNI_HORNS = frozenset(b"\xf4\xf6\xd4\xd6")  # ơ ư in VNI, ô ö elsewhere: they tell nothing
-_ASCII_VOWELS = frozenset(b"aeiouyAEIOUY")
+_NAMES = {"windows-1258": "Windows-1258", "tcvn3": "TCVN3", "viscii": "VISCII", "vni": "VNI"}
+_CONVERTED = {
+    "tcvn3": "TCVN3 encoding (the .VnTime fonts): converted to Unicode",
+    "viscii": "VISCII encoding: converted to Unicode",
+    "vni": "VNI encoding (the VNI-Times fonts): converted to Unicode",
+}
 
 
-def _vni_marks(data: bytes) -> tuple[int, int]:
-    """(bytes that read as VNI marks where they are, bytes above 0x7F that could tell)."""
-    like = total = 0
-    previous = 0
-    for byte in data[:20000]:
-        if byte >= 0x80 and byte not in _VNI_HORNS:
-            total += 1
-            like += (
-                byte in (0xF1, 0xD1)
-                or (previous in _ASCII_VOWELS and byte in _VNI_AFTER_VOWEL)
-                or (previous in _VNI_HORNS and byte in _VNI_TONES)
-            )
-        previous = byte
-    return like, total
+# -- Unicode text that needs repair ------------------------------------------------------------
 
 
-def _by_table(data: bytes, table: list[str]) -> str:
-    return nfc("".join(table[b] for b in data))
+class Repair(NamedTuple):
+    """What a text needs to read as Vietnamese: a conversion, and the note that says so."""
+
+    note: str
+    apply: Callable[[str], str]
+
+
+def repair_for(text: str) -> Repair | None:
+    """The repair ``text`` needs, judged on its first 20,000 characters; None for text that
+    reads as it should. One of: UTF-8 encoded twice (``Táº¡i``), the letters of a VNI or
+    TCVN3 font read as Windows-1252 (``Coâng ñoaøn``, ``C«ng ®oµn``), or VIQR (``Co^ng
+    ddoa`n``); each only when most words it changes become Vietnamese syllables.
+
+        >>> repair_for("Coâng ñoaøn tænh").apply("Coâng ñoaøn tænh")
+        'Công đoàn tỉnh'
+        >>> repair_for("Công đoàn tỉnh") is None, repair_for("Café crème à Paris, où l'été.") is None
+        (True, True)
+    """
+    sample, start = text[:20000], text[:3000]  # (the start tells whether to look closer)
+    if len(_MOJIBAKE.findall(sample)) >= 2 and repair_mojibake(sample) != sample:
+        return Repair("UTF-8 encoded twice (Táº¡i for Tại): repaired", repair_mojibake)
+    latin, viet = len(_LATIN1_OR_CP1252.findall(start)), len(_VIETNAMESE_LETTER.findall(start))
+    if latin >= 2 and 4 * viet <= latin:  # Latin-1 letters, hardly a Vietnamese one: font glyphs?
+        readings = [(convert(sample), name, example, convert) for name, example, convert in _GLYPHS]
+        converted, name, example, convert = max(readings, key=lambda r: legacy.vietnamese(r[0]))
+        if _converts(sample, converted):
+            return Repair(f"{name} font glyphs ({example}): converted from {name}", convert)
+    ascii_only = 100 * (latin + viet) <= len(start)
+    if ascii_only and _VIQR_STRONG.search(start) and _converts(sample, legacy.from_viqr(sample), _VIQR_STRONG):
+        return Repair("VIQR (Co^ng ddoa`n for Công đoàn): converted", legacy.from_viqr)
+    return None
+
+
+def _vni_glyphs(text: str) -> str:
+    return legacy.from_vni(legacy.byte_view(text))
+
+
+def _tcvn3_glyphs(text: str) -> str:
+    return legacy.from_tcvn3(legacy.byte_view(text))
+
+
+_GLYPHS = [("VNI", "Coâng ñoaøn for Công đoàn", _vni_glyphs), ("TCVN3", "C«ng ®oµn for Công đoàn", _tcvn3_glyphs)]
+_LATIN1_OR_CP1252 = re.compile("[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+_VIETNAMESE_LETTER = re.compile("[ăđĩũơưĂĐĨŨƠƯ\u1ea0-\u1ef9]")  # the letters outside Latin-1
+# A VIQR mark no other writing puts after a vowel, or dd/d9 for đ at a word's start.
+_VIQR_STRONG = re.compile(r"[aeiouyAEIOUY][\^(+`~]|\b[dD][dD9][aeiouyAEIOUY]")
+
+
+def _converts(text: str, converted: str, sign: re.Pattern[str] | None = None) -> bool:
+    """Whether ``converted`` reads as Vietnamese where ``text`` did not: at least a quarter
+    of the words change; of those that change, nine in ten become syllables with
+    diacritics, and at least half were none before (with ``sign`` in one, when given)."""
+    before, after = text.split(), converted.split()
+    if len(before) != len(after):
+        return False
+    changed = [(a, b) for a, b in zip(before, after) if a != b and legacy.reads(b) is not None]
+    good = [a for a, b in changed if legacy.reads(b) is True]
+    were_not = sum(1 for a, _ in changed if legacy.reads(a) is not True)
+    words = sum(1 for token in before if _WORD.search(token))
+    return (
+        bool(changed)
+        and len(good) >= 0.9 * len(changed)
+        and were_not >= 0.5 * len(changed)
+        and len(changed) >= 0.25 * words
+        and (sign is None or any(sign.search(a) for a in good))
+    )
 
 
 # UTF-8 read as Windows-1252 or Latin-1 and saved as UTF-8 again: "Táº¡i sao giÃ¡".
@@ -170,14 +205,12 @@ _MOJIBAKE = re.compile("[\u00c2-\u00c6\u00e1][\u0080-\u00bf\u0152\u0153\u0160\u0
 
 
 def _repaired(decoded: Decoded) -> Decoded:
-    """Double-encoded UTF-8 repaired (by ftfy), when that makes it read as Vietnamese."""
-    if len(_MOJIBAKE.findall(decoded.text, 0, 20000)) < 2:
+    """The text with the repair it needs (:func:`repair_for`), and the note that says so."""
+    repair = repair_for(decoded.text)
+    if repair is None:
         return decoded
-    text = repair_mojibake(decoded.text)
-    if text == decoded.text:
-        return decoded
-    note = "UTF-8 encoded twice (Táº¡i for Tại): repaired"
-    return Decoded(text, decoded.encoding, f"{decoded.repaired}; {note}" if decoded.repaired else note)
+    note = f"{decoded.repaired}; {repair.note}" if decoded.repaired else repair.note
+    return Decoded(repair.apply(decoded.text), decoded.encoding, note)
 
 
 def repair_mojibake(text: str) -> str:
@@ -191,45 +224,8 @@ def repair_mojibake(text: str) -> str:
     import ftfy  # a core dependency, imported only for the few texts that need it
 
     fixed = nfc(ftfy.fix_encoding(text))
-    return fixed if _vietnamese(fixed) > _vietnamese(text) else text
+    return fixed if legacy.vietnamese(fixed) > legacy.vietnamese(text) else text
 
 
 # Symbols inside a word: what a Vietnamese letter becomes when read in the wrong 8-bit table.
 _SYMBOL_IN_WORD = re.compile(r"[^\W\d_][\u00a1-\u00bf\u2013-\u203a\u02c6\u02dc\u0192\u2122\ufffd]|[\u00a1-\u00bf\u2013-\u203a\ufffd][^\W\d_]")
-
-
-def _vietnamese(text: str) -> int:
-    """How Vietnamese a text looks: syllables with diacritics, less words that cannot be."""
-    score = 0
-    for word in _WORD.findall(text[:20000]):
-        if not word.isascii():
-            score += 1 if _plausible(word) else -2
-    return score
-
-
-_TONES = {"\u0300": "huyền", "\u0301": "sắc", "\u0303": "ngã", "\u0309": "hỏi", "\u0323": "nặng"}
-# The vowel groups a syllable can have, without tone marks ("uyê" in "khuyến").
-_NUCLEI_TEXT = (
-    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ uy ưa ưi ưu ươ yê "
-    "iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu"
-)
-_NUCLEI = frozenset(_NUCLEI_TEXT.split())
-_VOWEL_RUN = re.compile("[aăâeêioôơuưy]+")
-
-
-def _plausible(word: str) -> bool:
-    """A Vietnamese syllable, as a wrong 8-bit table seldom makes one: one case pattern
-    (``Nội``, ``NỘI``, not ``vỔng``), a vowel group that exists, and after ``p t c ch``
-    only the sắc or nặng tone."""
-    if not (word.islower() or word.isupper() or word.istitle()) or not is_syllable(word):
-        return False
-    lower = word.lower()
-    tones = [_TONES[c] for c in unicodedata.normalize("NFD", lower) if c in _TONES]
-    bare = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", lower) if c not in _TONES))
-    if bare.startswith(("qu", "gi")) and len(bare) > 2 and bare[2] in "aăâeêioôơuưy":
-        bare = bare[2:] if bare[0] == "q" else bare[1:]  # "qu", "gi" are onsets: quý, giữa
-    vowels = _VOWEL_RUN.search(bare)
-    if vowels is None or vowels.group() not in _NUCLEI:
-        return False
-    coda = bare[vowels.end() :]
-    return not (coda in ("p", "t", "c", "ch") and tones and tones[0] not in ("sắc", "nặng"))

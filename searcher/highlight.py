@@ -55,10 +55,18 @@ def _find(text: str, words: Iterable[str]) -> list[tuple[str, int, int]]:
         start = text.find(word)
         while word and start >= 0:
             end = start + len(word)
-            if not (start and text[start - 1].isalnum()) and not (end < len(text) and text[end].isalnum()):
+            if _edge(text, start - 1, start) and _edge(text, end, end - 1):
                 found.append((word, start, end))
             start = text.find(word, start + 1)
     return sorted(found, key=lambda match: match[1])
+
+
+def _edge(text: str, outside: int, inside: int) -> bool:
+    """Whether a word ends between ``inside`` and ``outside``: the text ends there, or is not
+    a letter or digit there, or turns from letters to digits (``Windows10``, as indexed)."""
+    if not 0 <= outside < len(text) or not text[outside].isalnum():
+        return True
+    return text[outside].isdigit() != text[inside].isdigit()
 
 
 def _best_passage(matches: list[tuple[int, int, int]], size: int) -> int:

@@ -34,6 +34,7 @@ PARAMS = Params()
 PROXIMITY_WINDOW = 1000  # best-scored matches whose words' positions are compared
 READING_SPELLINGS = 8  # most used spellings of a word whose pairs with its neighbours' are counted
 NEAR_SPELLING = 0.5  # spellings weighing at least this much count for proximity
+DENSE = 16  # postings of more than 1/16 of the index are summed by counting over it, not by sorting
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,67 @@ def allowed(
 
 @dataclass
 class _Match:
-    """One clause or group over every document: score, whether present, information (idf)."""
+    """One clause or group: the documents that score (sorted), their scores, which of them
+    have all of it (``present``), and its information (idf). Only the documents with one of
+    its words are held, never an array over the whole index."""
 
+    docs: np.ndarray
     score: np.ndarray
-    present: np.ndarray
+    present: np.ndarray  # (bool, one a document in ``docs``)
     idf: float
+
+    @property
+    def having(self) -> np.ndarray:
+        """The documents that have all of it."""
+        return self.docs[self.present]
+
+
+def _aligned(matches: Sequence[_Match]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The documents of any of ``matches`` (sorted), and where each match's documents are among them."""
+    docs = _union([m.docs for m in matches])
+    return docs, [np.searchsorted(docs, m.docs) for m in matches]
+
+
+def _union(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """The sorted union of sorted arrays (merged as runs: a stable sort merges them)."""
+    if len(parts) == 1:
+        return parts[0]
+    every = np.sort(np.concatenate(parts), kind="stable")
+    return every[_firsts(every)] if every.size else every
+
+
+def _firsts(ordered: np.ndarray) -> np.ndarray:
+    """Where each value of a sorted array first occurs."""
+    new = np.empty(ordered.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    return np.flatnonzero(new)
+
+
+def _summed(docs: Sequence[np.ndarray], values: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The documents of ``docs`` (arrays of document numbers below ``size``), sorted, and the
+    sum of their ``values`` in each: counted in an array of ``size`` when there are many
+    (cheaper than sorting them), sorted as runs when there are few."""
+    if not docs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    every, weights = np.concatenate(docs), np.concatenate(values)
+    if every.size * DENSE > size:
+        total = np.bincount(every, weights, minlength=size)
+        found = np.flatnonzero(total)
+        return found, total[found]
+    order = np.argsort(every, kind="stable")
+    every = every[order]
+    starts = _firsts(every)
+    return every[starts].astype(np.int64), np.add.reduceat(weights[order].astype(np.float64), starts) if starts.size else np.zeros(0)
+
+
+def _spread(values: np.ndarray, where: np.ndarray, size: int) -> np.ndarray:
+    """``values`` at ``where`` in an array of ``size`` zeros."""
+    out = np.zeros(size, dtype=values.dtype)
+    out[where] = values
+    return out
+
+
 
 
 def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None, params: Params | None = None) -> Ranking:
@@ -136,26 +193,28 @@ def _score(context: _Context, parsed: ParsedQuery, keep: np.ndarray) -> _Scored:
     for clauses in parsed.groups:
         group = _group(context, clauses)
         typed = [c for c in clauses if not c.expanded]
-        if any(c.phrase for c in typed) and not (group.present & keep).any():
+        if any(c.phrase for c in typed) and not keep[group.having].any():
             # A phrase no article has (often pasted text in quotes): its words, as any others.
             groups += [_clause(context, Clause((word,), field=c.field)) for c in typed for word in c.words]
             continue
         if any(c.phrase or c.field for c in typed):  # what the syntax asks for is required
-            keep = keep & group.present
+            keep = keep & _spread(np.ones(group.having.size, dtype=bool), group.having, keep.size)
         groups.append(group)
     if not groups:  # only exclusions: everything else, in index order
         matches = np.flatnonzero(keep)
         return _Scored(matches, np.zeros(matches.size), False, keep)
-    present = np.stack([g.present for g in groups])
-    candidates = np.flatnonzero(present.any(axis=0) & keep)
-    covered = coverage(present[:, candidates], np.array([g.idf for g in groups]))
+    # Counted over every document once, not per word (one pass of the index's size a query).
+    covered = coverage([g.having for g in groups], np.array([g.idf for g in groups]), keep.size)
+    candidates = np.flatnonzero((covered > 0) & keep)
+    covered = covered[candidates]
     best = float(covered.max()) if candidates.size else 1.0
     # Short queries keep the articles with the most of their words; longer ones degrade.
     enough = best * (1.0 if len(groups) <= params.short_query else params.long_coverage)
-    chosen = covered >= enough - 1e-9
-    matches = candidates[chosen]
-    scores = np.sum([g.score[matches] for g in groups], axis=0)
-    return _Scored(matches, scores, len(groups) > 1 and best < 1 - 1e-9, keep)
+    matches = candidates[covered >= enough - 1e-9]
+    total = np.zeros(keep.size)
+    for g in groups:
+        total[g.docs] += g.score
+    return _Scored(matches, total[matches], len(groups) > 1 and best < 1 - 1e-9, keep)
 
 
 def _runs(parsed: ParsedQuery) -> list[tuple[Word, ...]]:
@@ -261,24 +320,36 @@ def _group(context: _Context, group: Sequence[Clause]) -> _Match:
     matches = [_clause(context, clause) for clause in group]
     if len(matches) == 1:
         return matches[0]
-    present = np.logical_or.reduce([m.present for m in matches])
+    docs, where = _aligned(matches)
+    present = np.zeros(docs.size, dtype=bool)
+    for m, at in zip(matches, where):
+        present[at[m.present]] = True
     if not any(c.expanded for c in group):
-        return _Match(np.maximum.reduce([m.score for m in matches]), present, max(m.idf for m in matches))
-    information = idf(min(float(present.sum()), context.documents), context.documents)
-    weights = [context.params.expansion_weight if c.expanded else 1.0 for c in group]
-    scores = [w * m.score * (information / m.idf) for w, m in zip(weights, matches) if m.idf > 0]
-    return _Match(np.maximum.reduce(scores) if scores else np.zeros(context.reader.size), present, information)
+        scores = [(m.score, at) for m, at in zip(matches, where)]
+        information = max(m.idf for m in matches)
+    else:
+        information = idf(min(float(present.sum()), context.documents), context.documents)
+        weights = [context.params.expansion_weight if c.expanded else 1.0 for c in group]
+        scores = [(w * m.score * (information / m.idf), at) for w, m, at in zip(weights, matches, where) if m.idf > 0]
+    best = np.zeros(docs.size)
+    for score, at in scores:  # (scores are never negative: a document a clause lacks scores 0 there)
+        best[at] = np.maximum(best[at], score)
+    return _Match(docs, best, present, information)
 
 
 def _clause(context: _Context, clause: Clause) -> _Match:
     words = [_word(context, word, _fields(clause)) for word in clause.words]
-    score = np.sum([w.score for w in words], axis=0)
-    match = _Match(score, np.logical_and.reduce([w.present for w in words]), sum(w.idf for w in words))
+    docs, where = _aligned(words)
+    score, count = np.zeros(docs.size), np.zeros(docs.size, dtype=np.int64)
+    for w, at in zip(words, where):
+        score[at] += w.score
+        count[at] += 1
+    match = _Match(docs, score, count == len(words), sum(w.idf for w in words))
     if clause.phrase:
-        where = np.zeros(context.reader.size, dtype=bool)
-        for field in _fields(clause):
-            where[phrase_docs(context.reader, field, [w.folded for w in clause.words], np.flatnonzero(match.present))] = True
-        match = _Match(match.score * where, where, match.idf)
+        found = [phrase_docs(context.reader, field, [w.folded for w in clause.words], match.having) for field in _fields(clause)]
+        inside = np.unique(np.concatenate(found)) if found else EMPTY
+        at = np.searchsorted(match.docs, inside)
+        match = _Match(inside.astype(match.docs.dtype), match.score[at], np.ones(inside.size, dtype=bool), match.idf)
     return match
 
 
@@ -293,31 +364,26 @@ def _word(context: _Context, word: Word, fields: Sequence[str]) -> _Match:
     else:
         docs, scores, information = context.reader.cached(key, lambda: _word_scores(context, weights, fields))
     context.scored[key] = docs, scores, information
-    score, present = np.zeros(context.reader.size), np.zeros(context.reader.size, dtype=bool)
-    score[docs], present[docs] = scores, True
+    docs = docs.astype(np.int64)
     context.idfs.setdefault(word, information)
-    context.present.setdefault(word, present)
-    return _Match(score, present, information)
+    context.present.setdefault(word, docs)
+    return _Match(docs, scores.astype(np.float64), np.ones(docs.size, dtype=bool), information)
 
 
 def _word_scores(context: _Context, weights: Mapping[str, float], fields: Sequence[str]) -> tuple[np.ndarray, np.ndarray, float]:
     """The documents with any of the weighed spellings, their BM25, and the idf."""
     reader = context.reader
-    frequencies = []
+    per_field = []  # each field's documents with the word, and its frequency there, each spelling's counted at its weight
     for field in fields:
-        docs, weighted = [], []
-        for spelling, weight in weights.items():
-            postings = reader.postings(field, spelling)
-            docs.append(postings.docs)
-            weighted.append(weight * postings.frequencies)
-        frequencies.append(
-            np.bincount(np.concatenate(docs), np.concatenate(weighted), minlength=reader.size) if docs else np.zeros(reader.size)
-        )
-    found = np.flatnonzero(np.sum(frequencies, axis=0)).astype(np.int32)
-    # documents with the word, each spelling's counted at its weight
+        postings = [reader.postings(field, spelling) for spelling in weights]
+        per_field.append(_summed([p.docs for p in postings], [w * p.frequencies for w, p in zip(weights.values(), postings)],
+                                 reader.size))
+    found = _union([docs for docs, _ in per_field])
+    frequencies = [_spread(tf, np.searchsorted(found, docs), found.size) for docs, tf in per_field]
+    found = found.astype(np.int32)
     frequency = sum(weight * max(reader.doc_frequency(f, t) for f in fields) for t, weight in weights.items())
     saturated = fields_bm25(
-        [tf[found] for tf in frequencies], [reader.lengths(f)[found] for f in fields], [reader.average_length(f) for f in fields],
+        frequencies, [reader.lengths(f)[found] for f in fields], [reader.average_length(f) for f in fields],
         [context.fields[f] for f in fields], [context.bs[f] for f in fields], context.params.k1,
     )
     information = idf(min(frequency, context.documents), context.documents)
@@ -392,10 +458,12 @@ def _proximity(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarr
                 a, b = near(first, field), near(second, field)
                 same += weight * _per_doc(adjacent(a, b, 1), docs)
                 nearby += weight * _per_doc(adjacent(a, b, WORD_GAP), docs)
-            both = context.present[first] & context.present[second] & keep
+            inside = np.zeros(keep.size, dtype=bool)
+            inside[context.present[first]] = True
+            both = context.present[second][inside[context.present[second]] & keep[context.present[second]]]
             together = int(((same + nearby) > 0).sum())
             # Of the documents with both words, the share with them together, as in ``docs``.
-            frequency = together / max(int(both[docs].sum()), 1) * int(both.sum())
+            frequency = together / max(int(np.isin(docs, both).sum()), 1) * int(both.size)
             information = idf(max(frequency, 1.0), context.documents)
             total += params.proximity_weight * information * proximity(same, nearby, params)
     return total

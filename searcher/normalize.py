@@ -73,17 +73,43 @@ _ANY_SPACING_TONE = re.compile(f"[{''.join(_SPACING_TONES)}]")  # (a lookbehind 
 
 def clean(text: str) -> str:
     """NFC, with the characters that only look like Vietnamese text repaired: ``Ð``/``ð``
-    (and ``Ɖ``/``ɖ``) as ``Đ``/``đ``, invisible format characters removed, spacing tone marks
-    combined with their vowel, fullwidth forms as ASCII. Text is stored and searched so.
+    (and ``Ɖ``/``ɖ``) as ``Đ``/``đ``, invisible format characters removed inside a syllable and
+    a space between two (:func:`_invisible_joins`), spacing tone marks combined with their
+    vowel, fullwidth forms as ASCII. Text is stored and searched so.
 
-        >>> clean("Ðoàn công đo\u200bàn hoaˊ ２０２１")
-        'Đoàn công đoàn hoá 2021'
+        >>> clean("Ðoàn công đo\u200bàn hoaˊ ２０２１ công\u200bđoàn")
+        'Đoàn công đoàn hoá 2021 công đoàn'
     """
     if _ODD.search(text):
+        if _INVISIBLE_IN_WORD.search(text):
+            text = _INVISIBLE_IN_WORD.sub(_invisible_joins, nfc(text))
         text = text.translate(_CLEAN)
     if _ANY_SPACING_TONE.search(text):
         text = _SPACING_TONE.sub(lambda m: _SPACING_TONES[m.group()], text)
     return nfc(text)
+
+
+# Letter runs with invisible format characters between them: công\u200bđoàn, đo\u00adàn.
+_FORMAT_CLASS = _character_class(_FORMAT)
+_INVISIBLE_IN_WORD = re.compile(f"[^\\W\\d_]+(?:{_FORMAT_CLASS}+[^\\W\\d_]+)+")
+_INVISIBLE_RUN = re.compile(f"{_FORMAT_CLASS}+")
+
+
+def _invisible_joins(match: re.Match[str]) -> str:
+    """Letters split by invisible characters, read left to right: a boundary (a space) where
+    the letters so far and the next run are two whole syllables that make no syllable
+    together (``công|đoàn``), or where a capital follows a small letter (``Samsung|Galaxy``);
+    else one word (``đo|àn`` is ``đoàn``, ``ng|ười`` is ``người``)."""
+    runs = _INVISIBLE_RUN.split(match.group())
+    result, current = [runs[0]], runs[0]
+    for run in runs[1:]:
+        apart = (is_syllable(current) and is_syllable(run) and not is_syllable(current + run)) or (
+            current[-1].islower() and run[0].isupper()
+        )
+        result.append(" " if apart else "")
+        result.append(run)
+        current = run if apart else current + run
+    return "".join(result)
 
 
 def canonical(text: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analysis import fold_term, index_form, is_word, normalize_term, tokens
+from .analysis import fold_term, index_form, normalize_term, word_pieces
 from .normalize import clean
 
 __all__ = ["MAX_WORDS", "Clause", "ParsedQuery", "Word", "parse", "words_of"]
@@ -72,12 +72,12 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
 
 
 def words_of(text: str) -> tuple[Word, ...]:
-    """The searchable words of a piece of text: ``Công-đoàn!`` -> công, đoàn."""
+    """The searchable words of a piece of text, split as the analyzer splits them:
+    ``Công-đoàn!`` -> công, đoàn; ``windows10`` -> windows, 10."""
     result = []
-    for token, _, _ in tokens(text):
-        if is_word(token):
-            exact = normalize_term(index_form(token))
-            result.append(Word(exact, fold_term(exact)))
+    for piece, _, _ in word_pieces(text):
+        exact = normalize_term(index_form(piece))
+        result.append(Word(exact, fold_term(exact)))
     return tuple(result)
 
 

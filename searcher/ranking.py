@@ -83,16 +83,20 @@ def fields_bm25(
     return total
 
 
-def coverage(present: np.ndarray, idfs: np.ndarray) -> np.ndarray:
-    """Share of the query's idf that each document has: ``present`` is (words, documents).
+def coverage(having: Sequence[np.ndarray], idfs: np.ndarray, count: int) -> np.ndarray:
+    """Share of the query's idf that each of ``count`` documents has: ``having[g]`` holds
+    the documents (numbers below ``count``) that have group ``g`` of the query, whose idf is ``idfs[g]``.
 
-        >>> coverage(np.array([[True, True], [False, True]]), np.array([3.0, 1.0])).tolist()
+        >>> coverage([np.array([0, 1]), np.array([1])], np.array([3.0, 1.0]), 2).tolist()
         [0.75, 1.0]
     """
     total = float(idfs.sum())
     if total <= 0:
-        return np.ones(present.shape[1])
-    return (idfs @ present) / total
+        return np.ones(count)
+    covered = np.zeros(count)
+    for where, information in zip(having, idfs):
+        covered[where] += information
+    return covered / total
 
 
 def adjacent(first: np.ndarray, second: np.ndarray, step: int) -> np.ndarray:

@@ -43,6 +43,7 @@ __all__ = ["CACHE_BYTES", "Cache", "Postings", "Reader"]
 
 CACHE_BYTES = 512 * 2**20  # default budget of a cache
 LOG = logging.getLogger("vnsearch")
+WHERE_TERMS = 200_000  # terms whose place in each segment a reader remembers
 EMPTY = np.zeros(0, dtype=np.int64)
 
 T = TypeVar("T")
@@ -150,6 +151,7 @@ class Reader:
         self.size = sum(segment.size for segment in self.segments)  # document numbers in use
         self._offsets = np.array([seg.offset for seg in self.segments], dtype=np.int64)
         self._memo: dict[Hashable, Any] = {}  # per-document arrays of this reader
+        self._where: dict[tuple[str, str], tuple[list[tuple[int, int]], np.ndarray]] = {}  # where each term looked up is (see _place)
         self._local = threading.local()  # each thread's last mask of documents (see _inside)
         # What combines every segment is cached under this reader's token: a new reader drops it.
         self.token = "reader:" + ",".join(f"{seg.id}-{seg.deletions}" for seg in self.segments)
@@ -229,21 +231,39 @@ class Reader:
     # -- per term -------------------------------------------------------------------------------
 
     def _segment_terms(self, field: str) -> list[tuple[list[str], np.ndarray]]:
-        """Each segment's terms of ``field`` (sorted) and their document frequencies, kept per segment."""
+        """Each segment's terms of ``field`` (sorted) and their document frequencies, kept per
+        segment (and by this reader: every search needs them)."""
         def read(i: int) -> tuple[list[str], np.ndarray]:
             field_store = self.stores[i].fields.get(field)
             if field_store is None:
                 return [], EMPTY
             return field_store.terms(), field_store.df.astype(np.int64)
 
-        return [self.cache.get((seg.id, "t", field), lambda i=i: read(i)) for i, seg in enumerate(self.segments)]  # type: ignore[misc]
+        return self._once(("terms", field), lambda: [
+            self.cache.get((seg.id, "t", field), lambda i=i: read(i)) for i, seg in enumerate(self.segments)  # type: ignore[misc]
+        ])
 
-    def _found(self, field: str, term: str) -> Iterator[tuple[int, int]]:
+    def _found(self, field: str, term: str) -> list[tuple[int, int]]:
         """Each segment (its number) that has ``term`` in ``field``, and the term's number there."""
-        for i, (terms, _) in enumerate(self._segment_terms(field)):
-            at = bisect.bisect_left(terms, term)
-            if at < len(terms) and terms[at] == term:
-                yield i, at
+        return self._place(field, term)[0]
+
+    def _place(self, field: str, term: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """:meth:`_found`, and where each of those segments' postings start in the term's
+        postings over all segments (:meth:`postings`), then their end."""
+        key = (field, term)
+        place = self._where.get(key)
+        if place is None:
+            found = []
+            for i, (terms, _) in enumerate(self._segment_terms(field)):
+                at = bisect.bisect_left(terms, term)
+                if at < len(terms) and terms[at] == term:
+                    found.append((i, at))
+            counts = [self.stores[i].fields[field].count(t) for i, t in found]
+            place = found, np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+            if len(self._where) > WHERE_TERMS:
+                self._where.clear()
+            self._where[key] = place
+        return place
 
     def postings(self, field: str, term: str) -> Postings:
         """``term`` (spelled as indexed: ``đoàn``) in ``field``."""
@@ -267,19 +287,19 @@ class Reader:
     def positions(self, field: str, term: str, among: np.ndarray | None = None) -> np.ndarray:
         """Sorted keys ``doc << 32 | position`` of ``term`` in ``field``; only in ``among``
         (sorted docnums) when given."""
-        inside = self._inside(among) if among is not None else None
-        found = []
-        for i, t in self._found(field, term):
-            field_store, offset = self.stores[i].fields[field], self.segments[i].offset
-            flags = None
-            if inside is not None:
-                flags = inside[field_store.postings(t)[0].astype(np.int64) + offset]
-                if not flags.any():
-                    continue
-            keys = field_store.keys(t, flags)
-            if keys.size:
-                found.append(keys + (offset << 32))
-        return found[0] if len(found) == 1 else np.concatenate(found) if found else EMPTY
+        found, starts = self._place(field, term)
+        if among is None:
+            chosen, cuts = None, np.zeros(len(found) + 1, dtype=np.int64)
+        else:  # the postings among those documents, picked once over every segment
+            chosen = np.flatnonzero(self._inside(among)[self.postings(field, term).docs])
+            cuts = np.searchsorted(chosen, starts)
+        parts = []
+        for k, (i, t) in enumerate(found):
+            if chosen is not None and cuts[k] == cuts[k + 1]:
+                continue
+            mine = None if chosen is None else chosen[cuts[k] : cuts[k + 1]] - starts[k]
+            parts.append(self.stores[i].fields[field].keys(t, mine) + (self.segments[i].offset << 32))
+        return parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else EMPTY
 
     def _inside(self, docs: np.ndarray) -> np.ndarray:
         """True for ``docs`` (kept for the last ``docs`` each thread asked about)."""

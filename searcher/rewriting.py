@@ -75,8 +75,8 @@ def count(reader: Vocabulary, folded: str) -> int:
 
 def _run_together_or_apart(parsed: ParsedQuery, count: Callable[[str], int]) -> ParsedQuery:
     """Two words typed side by side that are one word split (``t hi`` -> ``thi``) become one
-    group: both, or the word; a word that is two run together (``congdoan``) also finds
-    them as a phrase."""
+    group: both, or the word; a word that is two run together (``congdoan``, or
+    ``galaxys`` before ``8``) also finds them as a phrase."""
     adjacent = {(a, b) for run in parsed.runs for a, b in zip(run, run[1:])}
     groups, at = parsed.groups, 0
     result: list[tuple[Clause, ...]] = []
@@ -90,7 +90,8 @@ def _run_together_or_apart(parsed: ParsedQuery, count: Callable[[str], int]) -> 
                 at += 2
                 continue
         if word:
-            parts = typos.split(count, word.folded)
+            model = following is not None and following.folded.isdigit() and (word, following) in adjacent
+            parts = typos.split(count, word.folded, model=model)
             if parts:
                 result.append((*groups[at], Clause(tuple(Word(p, p) for p in parts), phrase=True, expanded=True)))
                 at += 1

@@ -184,14 +184,18 @@ def close(reader: Vocabulary, folded: str) -> list[tuple[str, int]]:
     return reader.cached(("typos", folded), find)
 
 
-def split(count: Callable[[str], int], folded: str) -> tuple[str, str] | None:
+def split(count: Callable[[str], int], folded: str, *, model: bool = False) -> tuple[str, str] | None:
     """Two words run together (``congdoan`` -> ``cong``, ``doan``), when the index knows
     both far better than the whole (``count``: articles with a folded word): the split
-    whose rarer half is the most used.
+    whose rarer half is the most used. A single letter that is no syllable is a half only
+    with ``model``, for a word typed before a number (``galaxys8`` -> ``galaxy s`` 8).
 
         >>> from searcher.lexicon import Lexicon
         >>> split(Lexicon.of({"công": 50, "đoàn": 20, "cống": 5}).count, "congdoan")
         ('cong', 'doan')
+        >>> counts = Lexicon.of({"galaxy": 20, "s": 30}).count
+        >>> split(counts, "galaxys"), split(counts, "galaxys", model=True)
+        (None, ('galaxy', 's'))
     """
     if len(folded) < 4 or not folded.isalpha() or is_syllable(folded):
         return None
@@ -199,7 +203,7 @@ def split(count: Callable[[str], int], folded: str) -> tuple[str, str] | None:
     best, best_count = None, whole
     for at in range(1, len(folded)):
         first, second = folded[:at], folded[at:]
-        if len(first) == 1 and not is_syllable(first) or len(second) == 1 and not is_syllable(second):
+        if len(first) == 1 and not is_syllable(first) or len(second) == 1 and not (model or is_syllable(second)):
             continue
         rarer = min(count(first), count(second))
         if rarer > max(best_count, RATIO * whole):

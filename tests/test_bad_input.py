@@ -162,21 +162,25 @@ def test_index_summary_names_what_was_repaired_and_what_refused(tmp_path: Path) 
 
     (tmp_path / "src" / "twice.txt").write_text(good.encode().decode("sloppy-windows-1252"), encoding="utf-8")
     (tmp_path / "src" / "vni.txt").write_bytes("Baõo soá 3 ñoå boä vaøo Quaûng Ninh".encode("cp1252"))
+    (tmp_path / "src" / "garbage.txt").write_bytes(b"\xb6\xb6\xb6 \xbe\xbe x\xb6\xbe")
     result = CliRunner().invoke(main, ["index", str(tmp_path / "src"), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "skipped vni.txt: text in the VNI encoding (VNI-Times fonts): convert it to Unicode first",
+        "skipped garbage.txt: not readable as Vietnamese in any encoding vnsearch knows "
+        "(UTF-8, Windows-1258, TCVN3, VISCII, VNI): convert it to Unicode first",
         "repaired cut.txt: not valid UTF-8 in 1 place: read as UTF-8, with \ufffd for the bad bytes",
         "repaired twice.txt: UTF-8 encoded twice (Táº¡i for Tại): repaired",
+        "repaired vni.txt: VNI encoding (the VNI-Times fonts): converted to Unicode",
     ]
-    assert result.stdout == f"2 added, 0 updated, 0 unchanged, 1 skipped, 2 repaired; 2 documents in {tmp_path / 'ix'}\n"
+    assert result.stdout == f"3 added, 0 updated, 0 unchanged, 1 skipped, 3 repaired; 3 documents in {tmp_path / 'ix'}\n"
     report = json.loads(CliRunner().invoke(
         main, ["index", str(tmp_path / "src"), "--index", str(tmp_path / "ix2"), "--json"]).stdout)
     assert report["repaired"] == [
         {"item": "cut.txt", "repair": "not valid UTF-8 in 1 place: read as UTF-8, with \ufffd for the bad bytes"},
         {"item": "twice.txt", "repair": "UTF-8 encoded twice (Táº¡i for Tại): repaired"},
+        {"item": "vni.txt", "repair": "VNI encoding (the VNI-Times fonts): converted to Unicode"},
     ]
-    titles = {SearchEngine(tmp_path / "ix").document(i).title for i in ("cut.txt", "twice.txt")}
+    titles = {SearchEngine(tmp_path / "ix").document(i).title for i in ("cut.txt", "twice.txt", "vni.txt")}
     assert titles == {"Bão số 3 đổ b\ufffd vào Quảng Ninh", "Bão số 3 đổ bộ vào Quảng Ninh"}
 
 

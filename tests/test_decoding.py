@@ -56,10 +56,26 @@ def test_tcvn3_is_converted() -> None:
     assert decode(b"B\xb6o Th\xbeng, M\xad\xeang Kh\xad\xacng")[:2] == ("Bảo Thắng, Mường Khương", "tcvn3")
 
 
-def test_vni_is_recognised_and_refused() -> None:
+VNI_NOTE = "VNI encoding (the VNI-Times fonts): converted to Unicode"
+
+
+def test_vni_is_converted_and_says_so() -> None:
     vni = "Lieân ñoaøn lao ñoäng tænh toå chöùc hoäi nghò toång keát phong traøo thi ñua".encode("cp1252")
-    with pytest.raises(DecodingError, match=r"^text in the VNI encoding \(VNI-Times fonts\): convert it to Unicode first$"):
-        decode(vni)
+    assert decode(vni) == ("Liên đoàn lao động tỉnh tổ chức hội nghị tổng kết phong trào thi đua", "vni", VNI_NOTE)
+    capitals = "ÑAÏI HOÄI COÂNG ÑOAØN THAØNH PHOÁ ÑAØ NAÜNG laàn thöù XII. Ngöôøi lao ñoäng höôûng öùng.".encode("cp1252")
+    assert decode(capitals).text == "ĐẠI HỘI CÔNG ĐOÀN THÀNH PHỐ ĐÀ NẴNG lần thứ XII. Người lao động hưởng ứng."
+    # every letter of the VNI table: i and y with their own bytes, ơ and ư with their tones
+    letters = "yù kieán, Myõ, tyû, quyø, ñòa, chæ, nghó, kyø, ôû, ñöôïc, löõa, öôùc, Vieät, Ñaêk Laêk, aên, aéc, aèm, aún, aüm, aët".encode("cp1252")
+    assert decode(letters).text == "ý kiến, Mỹ, tỷ, quỳ, địa, chỉ, nghĩ, kỳ, ở, được, lữa, ước, Việt, Đăk Lăk, ăn, ắc, ằm, ẳn, ẵm, ặt"
+
+
+def test_a_one_line_vni_file_is_read_right() -> None:
+    assert decode("Haø Noäi möa to.".encode("cp1252")) == ("Hà Nội mưa to.", "vni", VNI_NOTE)
+    assert decode("Baõo soá 3 ñoå boä vaøo Quaûng Ninh".encode("cp1252")).text == "Bão số 3 đổ bộ vào Quảng Ninh"
+
+
+def test_tcvn3_and_viscii_are_reported_as_converted() -> None:
+    assert decode(b"B\xb6o Th\xbeng, M\xad\xeang Kh\xad\xacng").repaired == "TCVN3 encoding (the .VnTime fonts): converted to Unicode"
 
 
 def test_other_8_bit_text_is_still_read() -> None:
@@ -140,13 +156,11 @@ def test_viscii_is_converted_not_read_as_tcvn3() -> None:
 @pytest.mark.parametrize(
     "data, reason",
     [
-        # One sentence in VNI: "Hà Nội mưa to."
-        ("Haø Noäi möûa to.".encode("cp1252"), "text in the VNI encoding (VNI-Times fonts): convert it to Unicode first"),
         # "Hà Nội mưa to." in VISCII reads as Vietnamese in TCVN3 too ("HỔ Nài mòa to."): not guessed
         (viscii("Hà Nội mưa to."), "too little text to tell its encoding (TCVN3 or VISCII): convert it to Unicode first"),
         # TCVN3 read in the wrong table would be garbage ("B¶o"): nothing reads as Vietnamese
         (b"\xb6\xb6\xb6 \xbe\xbe x\xb6\xbe", ("not readable as Vietnamese in any encoding vnsearch knows "
-                                            "(UTF-8, Windows-1258, TCVN3, VISCII): convert it to Unicode first")),
+                                            "(UTF-8, Windows-1258, TCVN3, VISCII, VNI): convert it to Unicode first")),
     ],
 )
 def test_short_legacy_text_that_would_read_as_garbage_is_refused(data: bytes, reason: str) -> None:

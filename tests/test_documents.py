@@ -133,6 +133,15 @@ def test_missing_path_is_an_error() -> None:
         ("ngày 5 tháng 3 năm 2020", dt.date(2020, 3, 5)),
         ("Sáng 18/3", None),
         ("31/02/2021", None),
+        # datelines of 2011–2012 layouts, and times near midnight in +07:00: the day as written
+        ("Cập nhật lúc 08:30 ngày 12/01/2012", dt.date(2012, 1, 12)),
+        ("12/1/2012 8:30:00 AM", dt.date(2012, 1, 12)),
+        ("Thứ Năm, 12/01/2012, 00:15 GMT+7", dt.date(2012, 1, 12)),
+        ("2012-01-12T00:15:00+07:00", dt.date(2012, 1, 12)),
+        ("2011-12-30T23:58:00+07:00", dt.date(2011, 12, 30)),
+        ("Thu, 12 Jan 2012 00:15:00 +0700", dt.date(2012, 1, 12)),
+        ("Thu Jan 12 2012 00:15:00 GMT+0700 (SE Asia Standard Time)", dt.date(2012, 1, 12)),
+        ("January 12, 2012", dt.date(2012, 1, 12)),
     ],
 )
 def test_find_date(text: str, date: dt.date | None) -> None:
@@ -142,3 +151,47 @@ def test_find_date(text: str, date: dt.date | None) -> None:
 def test_page_with_only_a_title_and_short_lines() -> None:
     page = parse_page("Skip to main content\nBão số 3 đổ bộ vào Quảng Ninh\nGió giật mạnh.")
     assert (page.title, page.text) == ("Bão số 3 đổ bộ vào Quảng Ninh", "Gió giật mạnh.")
+
+
+# -- titles cut from a lead (issue 18) ---------------------------------------------------------
+
+LEADS = {
+    # a full stop after a title is no sentence end
+    "gs.txt": ("Trao đổi với phóng viên về sự việc, GS. TS Võ Tòng Xuân cho biết giống lúa chịu mặn đã được trồng "
+               "thử ở ba tỉnh đồng bằng sông Cửu Long. Kết quả sẽ được công bố vào cuối năm.",
+               "Trao đổi với phóng viên về sự việc, GS. TS Võ Tòng Xuân cho biết giống lúa chịu mặn đã được trồng "
+               "thử ở ba tỉnh đồng bằng sông Cửu Long"),
+    # initials, a city, a ward and a doctor's titles
+    "initials.txt": ("Dân trí - Ngày 12/1, ông N.V.A. ở P. Bến Nghé, TP. Hồ Chí Minh được ThS. BS Lê Văn Minh cấp cứu kịp "
+                     "thời sau tai nạn. Hiện sức khỏe ông đã ổn định, gia đình cảm ơn đội ngũ y bác sĩ.",
+                     "Ông N.V.A. ở P. Bến Nghé, TP. Hồ Chí Minh được ThS. BS Lê Văn Minh cấp cứu kịp thời sau tai nạn"),
+    # the subject before " - " is kept; an agency before it is not
+    "titanic.txt": ("Titanic - Bộ phim kinh điển của đạo diễn James Cameron sẽ trở lại các rạp chiếu trên cả nước "
+                    "vào tháng tới. Vé xem suất đầu đã được bán hết.",
+                    "Titanic - Bộ phim kinh điển của đạo diễn James Cameron sẽ trở lại các rạp chiếu trên cả nước "
+                    "vào tháng tới"),
+    "agency.txt": ("VOV.VN - Chiều 5/3, Bộ Y tế cho biết đã phân bổ thêm vắc xin cho các tỉnh phía Nam trong đợt "
+                   "tiêm chủng mới. Đợt tiêm sẽ kéo dài hai tuần.",
+                   "Bộ Y tế cho biết đã phân bổ thêm vắc xin cho các tỉnh phía Nam trong đợt tiêm chủng mới"),
+}
+
+
+def test_titles_from_a_lead_respect_abbreviations_and_keep_the_subject(tmp_path: Path) -> None:
+    from searcher import SearchEngine
+    from searcher.segment import DictionarySegmenter
+
+    (tmp_path / "news").mkdir()
+    for name, (lead, _) in LEADS.items():
+        (tmp_path / "news" / name).write_text(lead + "\nĐoạn thứ hai của bài viết.\n", encoding="utf-8")
+    engine = SearchEngine(tmp_path / "index", segmenter=DictionarySegmenter([]))
+    engine.add_paths([tmp_path / "news"])
+    assert {name: engine.document(name).title for name in LEADS} == {  # type: ignore[union-attr]
+        name: title for name, (_, title) in LEADS.items()}
+    assert [h.title for h in engine.search("titanic").hits] == [LEADS["titanic.txt"][1]]
+
+
+def test_a_record_without_a_title_gets_the_same_cut(tmp_path: Path) -> None:
+    lead = LEADS["gs.txt"][0]
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"id": "r1", "text": lead}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (article,) = read_paths([tmp_path / "feed.jsonl"])
+    assert article.title == LEADS["gs.txt"][1]

@@ -52,6 +52,27 @@ HTML_PAGES = {
 }
 
 
+# 2011–2012 layouts whose date is only in a text dateline (issue 18): (title, date, a body sentence).
+OLD_LAYOUTS = {
+    # "Thứ năm, 12/1/2012, 00:15 GMT+7" above the headline: a quarter past midnight in +07:00
+    # is the 12th (in UTC it is still the 11th); "Thứ bảy, 14/1/2012" (today) in the header.
+    "vnexpress_2012_dateline.html": ("Tàu cá ngư dân Quảng Ngãi gặp nạn gần Hoàng Sa", dt.date(2012, 1, 12),
+                                     "Ngư dân cho biết họ sẽ sớm sửa chữa tàu để tiếp tục ra khơi bám biển trước dịp Tết."),
+    # "Cập nhật lúc 23:50 ngày 11/11/2011" under the headline, no weekday; "Thứ Hai, 14/11/2011" in the header.
+    "tuoitre_2011_capnhat.html": ("Hàng trăm hộ dân miền Trung được hỗ trợ dựng nhà chống lũ", dt.date(2011, 11, 11),
+                                  "Mỗi hộ được hỗ trợ 10 triệu đồng cùng vật liệu xây dựng, phần còn lại do gia đình và bà con lối xóm góp công."),
+    # "12/1/2012 8:30:00 AM" under the headline; "Thứ Bảy, 14/01/2012" in the header, older dates in "Tin mới".
+    "thanhnien_2012_ampm.html": ("Sinh viên tình nguyện về quê ăn Tết sớm", dt.date(2012, 1, 12),
+                                 "Ban tổ chức cho biết năm nay số vé tăng gấp đôi so với năm trước nhờ sự đóng góp của nhiều doanh nghiệp."),
+    # "Cập nhật lúc 00:05, Thứ Năm, 08/03/2012 (GMT+7)"; the HTTP last-modified in GMT says the 7th.
+    "vietnamnet_2012_gmt7.html": ("Phụ nữ Hà Nội nhận giải thưởng Kovalevskaia", dt.date(2012, 3, 8),
+                                  "Giải thưởng được trao hằng năm cho các cá nhân và tập thể nữ có thành tích xuất sắc trong khoa học tự nhiên."),
+    # "30/12/2011 - 23:58" beside the breadcrumbs, "Thứ Bảy, 31/12/2011" (today) in the header.
+    "dantri_2011_style.html": ("Hà Nội thông xe cầu vượt nút giao Ngã Tư Sở", dt.date(2011, 12, 30),
+                               "Người dân trong khu vực bày tỏ vui mừng vì tình trạng kẹt xe kéo dài nhiều năm sẽ được cải thiện đáng kể."),
+}
+
+
 @pytest.fixture(scope="module")
 def pages() -> dict[str, Article]:
     return articles(FIXTURES / "html")
@@ -70,6 +91,25 @@ def test_html_page_text_without_menus_comments_footers(pages: dict[str, Article]
     for phrase in chrome:
         assert phrase not in pages[name].text
     assert not pages[name].text.startswith(pages[name].title)  # the headline is not repeated
+
+
+@pytest.mark.parametrize("name", sorted(OLD_LAYOUTS))
+def test_old_layouts_get_the_date_of_their_dateline(pages: dict[str, Article], name: str) -> None:
+    title, date, sentence = OLD_LAYOUTS[name]
+    assert (pages[name].title, pages[name].date) == (title, date)
+    assert sentence in pages[name].text
+
+
+def test_old_layouts_indexed_are_found_by_their_dates(tmp_path: Path) -> None:
+    from searcher import SearchEngine
+    from searcher.segment import DictionarySegmenter
+
+    engine = SearchEngine(tmp_path / "index", segmenter=DictionarySegmenter([]))
+    engine.add_paths([FIXTURES / "html"])
+    assert {name: engine.document(name).date for name in OLD_LAYOUTS} == {  # type: ignore[union-attr]
+        name: date for name, (_, date, _) in OLD_LAYOUTS.items()}
+    january = engine.search("sinh viên", since=dt.date(2012, 1, 12), until=dt.date(2012, 1, 12))
+    assert [(h.title, h.date) for h in january.hits] == [("Sinh viên tình nguyện về quê ăn Tết sớm", dt.date(2012, 1, 12))]
 
 
 def test_html_page_metadata_and_source(pages: dict[str, Article]) -> None:
@@ -191,3 +231,20 @@ def test_warc_without_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(builtins, "__import__", without_warcio)
     assert list(read_paths([tmp_path])) == [
         Skipped("crawl.warc.gz", "reading web archives needs the warc extra: pip install 'vnsearch[warc]'")]
+
+
+def test_warc_pages_take_their_own_date_before_the_capture_date(tmp_path: Path) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with (tmp_path / "old.warc.gz").open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for name in sorted(OLD_LAYOUTS):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                f"http://tintuc.example.vn/{name}", "response", payload=io.BytesIO((FIXTURES / "html" / name).read_bytes()),
+                http_headers=headers, warc_headers_dict={"WARC-Date": "2015-06-01T10:00:00Z"}))
+    found = {a.id.rsplit("/", 1)[1]: a for a in read_paths([tmp_path / "old.warc.gz"]) if isinstance(a, Article)}
+    assert {name: (a.title, a.date) for name, a in found.items()} == {
+        name: (title, date) for name, (title, date, _) in OLD_LAYOUTS.items()}
+    assert all(("captured", "2015-06-01T10:00:00Z") in a.metadata for a in found.values())

@@ -28,8 +28,8 @@ def test_idf_is_bm25s() -> None:
 
 
 def test_coverage_weighs_missing_words_by_their_information() -> None:
-    present = np.array([[True, True, False], [True, False, True]])
-    assert coverage(present, np.array([4.0, 1.0])).tolist() == [1.0, 0.8, 0.2]
+    having = [np.array([0, 1]), np.array([0, 2])]  # the first group in documents 0 and 1, the second in 0 and 2
+    assert coverage(having, np.array([4.0, 1.0]), 3).tolist() == [1.0, 0.8, 0.2]
 
 
 def test_adjacent_and_proximity() -> None:

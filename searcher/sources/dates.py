@@ -10,7 +10,11 @@
     True
 
 Only full dates count: ``Sáng 18/3`` has no year and gives nothing. A date is the day as
-the page wrote it: ``2021-01-14T00:05:00+07:00`` is the 14th, whatever the day in UTC.
+the page wrote it, never converted to another time zone: ``2021-01-14T00:05:00+07:00`` and
+``Thu, 14 Jan 2021 23:50:00 GMT+7`` are the 14th, whatever the day in UTC.
+
+    >>> parse_date("2021-01-14T00:05:00+07:00"), parse_date("Thu, 14 Jan 2021 23:50:00 GMT+7")
+    (datetime.date(2021, 1, 14), datetime.date(2021, 1, 14))
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ import re
 __all__ = ["dateline", "find_date", "is_date_line", "parse_date"]
 
 _D, _M = r"(?P<d>\d{1,2})", r"(?P<m>\d{1,2})"
+_MONTHS = {name: number for number, names in enumerate(
+    ("january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul", "august aug",
+     "september sept sep", "october oct", "november nov", "december dec"), 1) for name in names.split()}
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _PATTERNS = [
     # 14/01/2021, 14-01-2021, 14.01.2021; 14/01/21 (a two-digit year, as datelines write it)
     re.compile(rf"(?<![\d/.-]){_D}([/.-]){_M}\2(?P<y>\d{{4}}|\d{{2}})(?![\d/.-]*\d)"),
@@ -28,6 +36,12 @@ _PATTERNS = [
     re.compile(r"(?<![\d/.-])(?P<y>\d{4})([/-])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?![/.-]?\d)"),
     # ngày 5 tháng 3 năm 2020; 9 Tháng 1 2015; 14 tháng 1, 2021
     re.compile(rf"(?<!\d){_D} tháng {_M},? (?:năm )?(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+    # English months, as metadata writes them: Thu, 12 Jan 2012 00:30:00 +0700 (RFC 2822),
+    # Thu Jan 12 2012 00:30:00 GMT+0700 (JavaScript), January 12, 2012
+    re.compile(rf"(?<![\w-]){_D}[ -](?P<name>{_MONTH_NAMES})\.?[ -](?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+    re.compile(rf"(?<![\w-])(?P<name>{_MONTH_NAMES})\.? {_D}(?:st|nd|rd|th)?,? (?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+    # 20120112T003000+0700 (ISO 8601 without separators)
+    re.compile(r"(?<!\d)(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?=T\d{4})"),
 ]
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")  # 20210114, only as a whole value
 
@@ -36,8 +50,9 @@ def _date(match: re.Match[str]) -> dt.date | None:
     year = int(match["y"])
     if len(match["y"]) == 2:
         year += 2000 if year <= dt.date.today().year % 100 + 1 else 1900
+    month = _MONTHS[match["name"].lower()] if "name" in match.groupdict() else int(match["m"])
     try:
-        return dt.date(year, int(match["m"]), int(match["d"]))
+        return dt.date(year, month, int(match["d"]))
     except ValueError:
         return None
 
@@ -78,7 +93,8 @@ _WEEKDAYS = {
 _WEEKDAY = re.compile(r"\b(?:thứ\s+(hai|ba|tư|tu|năm|sáu|bảy|bẩy|[2-7])|(chủ\s+nhật|cn))\b", re.IGNORECASE)
 _LEFTOVER = re.compile(
     r"\b(?:thứ\s+(?:hai|ba|tư|tu|năm|sáu|bảy|bẩy|[2-7])|chủ\s+nhật|cn|ngày|lúc|cập nhật|đăng|đăng lúc|xuất bản"
-    r"|gmt|utc|sa|ch|am|pm|sáng|chiều|tối|trưa|đêm|giờ|published|updated|date)\b"
+    r"|gmt|utc|ict|sa|ch|am|pm|sáng|chiều|tối|trưa|đêm|giờ|published|updated|date"
+    r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b"
     r"|\d{1,2}[:h]\d{2}(?::\d{2})?|[+-]\d{1,2}(?::?\d{2})?|[^\w]",
     re.IGNORECASE,
 )

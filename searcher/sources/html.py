@@ -6,10 +6,12 @@ metadata. On top of it, for news pages:
 * the title is the page's headline: an ``<h1>`` that ``og:title`` or ``<title>`` also
   names, else that title without the site's name (``Khánh Ly … - VnExpress Giải Trí``);
 * the date is the published date the page declares (``article:published_time``,
-  ``datePublished`` in JSON-LD or microdata, ``<time datetime>``), else its dateline when
-  the weekday agrees with the date (``Thứ năm, 13/6/2013, 08:28 GMT+7``) — the nearest to
-  the headline, since a site's header may show today's date —, else what htmldate finds in
-  the page's metadata;
+  ``datePublished`` in JSON-LD or microdata, ``<time datetime>``), else its dateline: one
+  whose weekday agrees with the date (``Thứ năm, 13/6/2013, 08:28 GMT+7``), or a short date
+  line right by the headline (``Cập nhật lúc 08:30 ngày 12/01/2012``, ``12/1/2012 8:30:00
+  AM``), the nearest to the headline, since a site's header may show today's date —, else
+  what htmldate finds in the page's metadata. The day is the page's own, as written: a
+  time in +07:00 is never moved to the day before in UTC;
 * the URL is the canonical one.
 
 Needs the ``html`` extra (``pip install 'vnsearch[html]'``); without it a page is skipped
@@ -27,10 +29,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from ..decoding import repair_mojibake
+from ..decoding import repair_for
 from ..models import Article, Repaired, Skipped
 from ..normalize import nfc
-from .dates import dateline, is_date_line, parse_date
+from .dates import dateline, find_date, is_date_line, parse_date
 from .text import clean_line, drop_chrome
 
 __all__ = ["MAX_HTML_FILE", "NEEDS_EXTRA", "Extracted", "extract", "read_html"]
@@ -93,8 +95,12 @@ def extract(data: bytes | str, url: str | None = None) -> Extracted:
     if doc is None or not (doc.text or "").strip():
         raise ValueError("no article text found in the page")
     title = _headline(tree, doc.title or "", doc.sitename or "", doc.url or url or "")
-    title = clean_line(nfc(repair_mojibake(title)))
-    text, repaired = _text(_with_lead(tree, doc.text, doc.description or ""), title)
+    raw = _with_lead(tree, doc.text, doc.description or "")
+    repair = repair_for(f"{title}\n{raw}")
+    if repair is not None:
+        title, raw = repair.apply(title), repair.apply(raw)
+    title = clean_line(nfc(title))
+    text = _text(raw, title)
     title = title or text.split("\n", 1)[0][:160]
     metadata = []
     if doc.author:
@@ -103,20 +109,19 @@ def extract(data: bytes | str, url: str | None = None) -> Extracted:
         metadata.append(("category", ", ".join(clean_line(c) for c in doc.categories)))
     return Extracted(
         title=title, text=text, date=_published(tree, title, doc.date), url=doc.url or url,
-        site=doc.sitename, metadata=tuple(metadata), repaired=repaired,
+        site=doc.sitename, metadata=tuple(metadata), repaired=repair.note if repair else None,
     )
 
 
-def _text(raw: str, title: str) -> tuple[str, str | None]:
+def _text(raw: str, title: str) -> str:
     """The body without the headline and datelines repeated at its top."""
-    fixed = repair_mojibake(raw)
-    lines = drop_chrome(nfc(fixed)).split("\n")
+    lines = drop_chrome(nfc(raw)).split("\n")
     while lines and (lines[0] == title or is_date_line(lines[0])):
         lines.pop(0)
     text = "\n".join(lines).strip()
     if not text:
         raise ValueError("no article text found in the page")
-    return text, ("UTF-8 encoded twice (Táº¡i for Tại): repaired" if fixed != raw else None)
+    return text
 
 
 def _with_lead(tree: Any, text: str, description: str) -> str:
@@ -173,8 +178,8 @@ def _published(tree: Any, headline: str, found: str | None) -> dt.date | None:
             return date
     if date := _json_ld_date(tree):
         return date
-    for value in tree.xpath("//time/@datetime | //*[@itemprop='datePublished']/@datetime"):
-        if date := parse_date(value):
+    for node in tree.xpath("//*[@itemprop='datePublished'] | //time[@datetime]"):
+        if date := parse_date(node.get("datetime") or node.get("content") or node.text_content()):
             return date
     if date := _dateline(tree, headline):
         return date
@@ -199,11 +204,23 @@ def _json_ld_date(tree: Any) -> dt.date | None:
     return None
 
 
+NEAR = 8  # a dateline without its weekday counts this close to the headline (text pieces)
+_TIME = re.compile(r"(?<!\d)\d{1,2}[:h]\d{2}(?!\d)")
+
+
 def _dateline(tree: Any, headline: str) -> dt.date | None:
-    """The weekday-checked dateline nearest to the headline in the page's text."""
+    """The dateline nearest to the headline in the page's text: one that names its weekday
+    rightly (``Thứ năm, 13/6/2013, 08:28 GMT+7``) anywhere, or, close to the headline, a short
+    line with a full date and a time or only a date (``Cập nhật lúc 08:30 ngày 12/01/2012``,
+    ``12/1/2012 8:30:00 AM``), as 2011–2012 layouts wrote them; the weekday one on a tie."""
     pieces = [clean_line(t) for t in tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")]
     pieces = [p for p in pieces if p]
     joined = [" ".join(pieces[i : i + 3]) for i in range(len(pieces))]  # "Thứ năm," "13/6/2013"
-    at = next((i for i, piece in enumerate(pieces) if headline and piece == headline), 0)
-    found = [(abs(i - at), date) for i, text in enumerate(joined) if (date := dateline(text))]
-    return min(found, key=lambda f: f[0])[1] if found else None
+    at = next((i for i, piece in enumerate(pieces) if headline and piece == headline), None)
+    found = [(abs(i - (at or 0)), 0, date) for i, text in enumerate(joined) if (date := dateline(text))]
+    if at is not None:
+        for i in range(max(0, at - NEAR), min(len(pieces), at + NEAR + 1)):
+            piece = pieces[i]
+            if len(piece.split()) <= 12 and (is_date_line(piece) or _TIME.search(piece)) and (date := find_date(piece)):
+                found.append((abs(i - at), 1, date))
+    return min(found, key=lambda f: f[:2])[2] if found else None

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from ..decoding import repair_mojibake
+from ..decoding import repair_for
 from ..models import Article, Repaired, Skipped
 from ..normalize import nfc
 from .dates import is_date_line, parse_date
@@ -77,10 +77,11 @@ def _record(record: Any, where: str, file: Path, folder: str) -> Iterator[tuple[
     if not isinstance(record, dict):
         yield where, Skipped(where, f"not a JSON object ({type(record).__name__})")
         return
-    repaired = {k: repair_mojibake(v) for k in ("title", *TEXT_KEYS) if isinstance(v := record.get(k), str)}
-    if any(record[k] != v for k, v in repaired.items()):
-        record = {**record, **repaired}
-        yield where, Repaired(where, "UTF-8 encoded twice (Táº¡i for Tại): repaired")
+    texts = {k: v for k in ("title", *TEXT_KEYS) if isinstance(v := record.get(k), str)}
+    repair = repair_for("\n".join(texts.values()))
+    if repair is not None:
+        record = {**record, **{k: repair.apply(v) for k, v in texts.items()}}
+        yield where, Repaired(where, repair.note)
     try:
         article = article_from_record(record, default_id=where)
     except ValueError as error:

@@ -64,7 +64,7 @@ def read_text(data: bytes, file: Path, name: str, folder: str) -> Iterator[tuple
         yield name, Repaired(name, decoded.repaired)
     header, rest = parse_header(decoded.text)
     page = parse_page(rest, title_first=bool(header))
-    if not page.text and not header.get("title"):
+    if not page.text and not page.title and not header.get("title"):  # a file of one line is its title and text
         yield name, Skipped(name, "no article text (only site menus, links or captions)")
         return
     yield name, _article(header, page, name, folder, file)
@@ -317,13 +317,55 @@ def _lead_date(paragraph: str) -> dt.date | None:
     return find_date("ngày " + match.group(1)) if match else None
 
 
-_AGENCY = re.compile(r"^\(?[^\s()]+(?: [^\s()]+){0,2}\)? [-–—] ")
+# "LCĐT - ", "(LĐ online) - ", "Dân trí - ": the agency or place a lead opens with; a name that
+# is none of these is the lead's subject and stays ("Titanic - Bộ phim ...").
+_AGENCY = re.compile(r"^(\(?[^\s()]+(?: [^\s()]+){0,2}\)?) [-–—] ")
+_AGENCY_NAME = re.compile(r"\.(?:vn|com|net|org)$|(?:online|news|net|press|plus|times)$", re.IGNORECASE)
+_NEWS_NAMES = frozenset(
+    "dân trí|tuổi trẻ|thanh niên|tiền phong|lao động|người lao động|nhân dân|pháp luật|zing|vnexpress|soha"
+    "|kenh14|kinhtedothi|an ninh thủ đô|công an nhân dân|sài gòn giải phóng|đất việt|dân việt|petrotimes"
+    "|vietq|baomoi|báo mới|thể thao văn hóa|thể thao văn hoá|ngôi sao|giáo dục thời đại|hà nội mới".split("|")
+)
 _DATELINE = re.compile(
     r"^(?:(?:sáng|trưa|chiều|tối|đêm|rạng sáng|hôm nay|hôm qua) )?(?:(?:ngày|hôm) )?"
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?(?: \([^)]*\))?, ",
     re.IGNORECASE,
 )
+# A full stop after these is not a sentence end: titles (GS. TS Võ Tòng Xuân), places
+# (TP. Huế, Q. 1), organs (UBND.), and any initial (N.V.A., Nguyễn V. A.).
+_ABBREVIATIONS = frozenset(
+    "gs pgs ts tskh ths bs bsck ck ks ls ns nsnd nsưt nsut nxb tp tx tt st mr mrs ms dr prof jr co ltd inc"
+    " ubnd hđnd hdnd tand vksnd mttq tw vs tr".split()
+)
+_SENTENCE_END = re.compile(r"[.!?…][\"”']?\s+(?=[\"“'(]?([^\W\d_]))")
 TITLE_LENGTH = 160
+
+
+def _is_agency(name: str) -> bool:
+    """``LCĐT``, ``(LĐ online)``, ``VOV.VN``, ``Dân trí``, ``HÀ NỘI``; not ``Titanic``, ``Steve Jobs``."""
+    inner = name.strip("()")
+    letters = [c for c in inner if c.isalpha()]
+    return (
+        (name.startswith("(") and name.endswith(")"))
+        or (bool(letters) and all(c.isupper() for c in letters))
+        or bool(_AGENCY_NAME.search(inner))
+        or inner.casefold() in _NEWS_NAMES
+    )
+
+
+def _first_sentence_end(text: str) -> int | None:
+    """Where the first sentence of ``text`` ends: at ``. ! ? …`` before a capital, not after
+    an abbreviation or an initial."""
+    for match in _SENTENCE_END.finditer(text):
+        if not match.group(1).isupper():
+            continue
+        if text[match.start()] == ".":
+            word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
+            last = word.rsplit(".", 1)[-1]
+            if len(last) == 1 and last.isalpha() or last.casefold() in _ABBREVIATIONS:
+                continue
+        return match.start() + 1
+    return None
 
 
 def title_from_lead(paragraph: str) -> str:
@@ -331,10 +373,17 @@ def title_from_lead(paragraph: str) -> str:
 
     ``LCĐT - Sáng 18/3, Liên đoàn lao động ... quý I, năm 2022.`` ->
     ``Liên đoàn lao động ... quý I``
+
+        >>> title_from_lead("Titanic - Bộ phim của James Cameron trở lại rạp. Vé bán hết.")
+        'Titanic - Bộ phim của James Cameron trở lại rạp'
+        >>> title_from_lead("Dân trí - GS. TS Võ Tòng Xuân nói về giống lúa mới. Ông cho biết thêm.")
+        'GS. TS Võ Tòng Xuân nói về giống lúa mới'
     """
-    text = _DATELINE.sub("", _AGENCY.sub("", paragraph))
-    end = re.search(r"[.!?…][\"”']?\s+(?=[^\W\d_])", text)
-    sentence = (text[: end.start() + 1] if end else text).rstrip(" .")
+    agency = _AGENCY.match(paragraph)
+    text = paragraph[agency.end() :] if agency and _is_agency(agency.group(1)) else paragraph
+    text = _DATELINE.sub("", text)
+    end = _first_sentence_end(text)
+    sentence = (text[:end] if end else text).rstrip(" .")
     if len(sentence) > TITLE_LENGTH:
         comma = sentence.rfind(", ", 0, TITLE_LENGTH)
         if comma >= 60:
