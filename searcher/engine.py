@@ -51,6 +51,7 @@ MAX_TYPED = 1000  # longer texts (pasted, not typed) are not completed
 RECENT = 1000  # searches remembered to warm a new commit with
 WARM = 100  # the most asked of them are run on a new commit before it is served
 FOLLOW_SECONDS = 0.5  # how often a following engine looks for a new commit
+STAMP_SETTLED_NS = 2_000_000_000  # a folder changed this recently is looked into (coarse file system clocks)
 
 
 class SearchEngine:
@@ -77,6 +78,7 @@ class SearchEngine:
         self._opening = threading.Lock()  # one new commit opened at a time; searches never wait on it
         self._recent: deque[SearchRequest] = deque(maxlen=RECENT)  # (appends are atomic)
         self._refreshed: float | None = None
+        self._stamp: tuple[int, int] | None = None  # the index folder's, when the commit served was opened
         self._follower: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -262,8 +264,18 @@ class SearchEngine:
         return self._reader
 
     def _up_to_date(self) -> bool:
+        if self._searcher is None:
+            return False
+        # A commit writes into the index's folder: while the folder is as it was (and not just
+        # changed, in case the file system's clock is coarse), nothing was committed since.
+        stamp = self._index.stamp()
+        if stamp is not None and stamp == self._stamp and time.time_ns() - stamp[0] > STAMP_SETTLED_NS:
+            return True
         with codec_reading():
-            return self._searcher is not None and bool(self._searcher.up_to_date())
+            current = bool(self._searcher.up_to_date())
+        if current:
+            self._stamp = stamp
+        return current
 
     def _open(self, warm: bool) -> bool:
         """Open the last commit if it is not the one served (warmed first if ``warm``)."""
@@ -275,6 +287,7 @@ class SearchEngine:
                 return False
             self._stale = False
             # A new searcher, not refresh(): refreshing one opened on an empty index fails in Whoosh.
+            stamp = self._index.stamp() if self._index.exists() else None  # (before: a commit after it is seen next time)
             searcher = self._index.whoosh.searcher()
             try:
                 reader = Reader(searcher.reader(), self._cache, previous=current, progress=self._progress)
@@ -286,6 +299,7 @@ class SearchEngine:
             # Not closed: searches may still be running on the commit served until now; its
             # files are closed when the last of them lets go of it.
             self._searcher, self._reader = searcher, reader
+            self._stamp = stamp
             reader.forget_previous()
             self._cache.retain(reader.scopes)
             self._refreshed = time.time()
@@ -345,7 +359,7 @@ def _search(reader: Reader, request: SearchRequest, synonyms: Synonyms) -> Searc
         _hit(reader.stored(doc), scores[doc], words, tuple(reader.ids(np.array(others, dtype=np.int64))))
         for doc, others in kept[request.offset : wanted]
     )
-    total = _count_groups(groups, ranking.matches) if groups is not None else int(ranking.matches.size)
+    total = _count_groups(reader, ranking.matches) if groups is not None else int(ranking.matches.size)
     return SearchResults(
         query=request.query, total=total, took_ms=_ms(started), hits=hits, offset=request.offset,
         limit=request.limit, partial=ranking.partial, suggestion=suggested, facets=_facets(reader, ranking.matches),
@@ -363,9 +377,10 @@ def _suggestion(reader: Vocabulary, typed: str, rewritten: Rewritten, likeliest:
     return suggestion(rewritten.showing or typed, {w: t for w, t in likeliest.items() if w not in keep or fold_term(t) != w})
 
 
-def _count_groups(groups: np.ndarray, docs: np.ndarray) -> int:
-    """How many groups of near-duplicates ``docs`` make."""
-    return int(np.unique(groups[docs]).size)
+def _count_groups(reader: Reader, docs: np.ndarray) -> int:
+    """How many groups of near-duplicates ``docs`` make (most articles are alone in theirs)."""
+    shared = reader.shared()[docs]
+    return int(docs.size - shared.sum()) + int(np.unique(reader.groups()[docs[shared]]).size)
 
 
 def _hit(stored: dict[str, Any], score: float, words: Sequence[Word], similar: tuple[str, ...]) -> Hit:

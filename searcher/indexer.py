@@ -107,6 +107,14 @@ class Index:
                 ) from None
         return self._whoosh
 
+    def stamp(self) -> tuple[int, int] | None:
+        """When the current Whoosh folder last changed (a commit writes a file into it), or None."""
+        try:
+            stat = (self.path / f"whoosh-{self._generation}").stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_ino
+
     def rebuilt(self) -> bool:
         """Whether another process rebuilt the index into a new generation since it was opened
         here; the next use of :attr:`whoosh` opens the new one."""

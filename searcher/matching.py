@@ -100,6 +100,13 @@ def _union(parts: Sequence[np.ndarray]) -> np.ndarray:
     return every[_firsts(every)] if every.size else every
 
 
+def _flags(where: np.ndarray, size: int) -> np.ndarray:
+    """True at ``where`` in an array of ``size``."""
+    flags = np.zeros(size, dtype=np.int64)
+    flags[where] = 1
+    return flags
+
+
 def _firsts(ordered: np.ndarray) -> np.ndarray:
     """Where each value of a sorted array first occurs."""
     new = np.empty(ordered.size, dtype=bool)
@@ -373,14 +380,21 @@ def _word(context: _Context, word: Word, fields: Sequence[str]) -> _Match:
 def _word_scores(context: _Context, weights: Mapping[str, float], fields: Sequence[str]) -> tuple[np.ndarray, np.ndarray, float]:
     """The documents with any of the weighed spellings, their BM25, and the idf."""
     reader = context.reader
-    per_field = []  # each field's documents with the word, and its frequency there, each spelling's counted at its weight
-    for field in fields:
-        postings = [reader.postings(field, spelling) for spelling in weights]
-        per_field.append(_summed([p.docs for p in postings], [w * p.frequencies for w, p in zip(weights.values(), postings)],
-                                 reader.size))
-    found = _union([docs for docs, _ in per_field])
-    frequencies = [_spread(tf, np.searchsorted(found, docs), found.size) for docs, tf in per_field]
-    found = found.astype(np.int32)
+    # Each field's frequency of the word in each document, each spelling's counted at its weight,
+    # summed at once over the fields: a posting's key is its document and its field.
+    width = len(fields)
+    parts, weighted = [], []
+    for n, field in enumerate(fields):
+        for spelling, weight in weights.items():
+            postings = reader.postings(field, spelling)
+            parts.append(postings.docs.astype(np.int64) * width + n)
+            weighted.append(weight * postings.frequencies)
+    keys, sums = _summed(parts, weighted, reader.size * width)
+    docs, which = keys // width, keys % width
+    starts = _firsts(docs)
+    slot = np.cumsum(_flags(starts, docs.size)) - 1  # each key's document, numbered among those found
+    found = docs[starts].astype(np.int32)
+    frequencies = [_spread(sums[which == n], slot[which == n], found.size) for n in range(width)]
     frequency = sum(weight * max(reader.doc_frequency(f, t) for f in fields) for t, weight in weights.items())
     saturated = fields_bm25(
         frequencies, [reader.lengths(f)[found] for f in fields], [reader.average_length(f) for f in fields],

@@ -405,6 +405,15 @@ class Reader:
 
         return self._once("groups", compute)
 
+    def shared(self) -> np.ndarray:
+        """True for the documents whose group of near-duplicates has others (see :meth:`groups`)."""
+        def compute() -> np.ndarray:
+            keys = self._column(store.SegmentStore.groups, np.uint64)
+            _, where, counts = np.unique(keys, return_inverse=True, return_counts=True)
+            return (keys > 0) & (counts[where.reshape(-1)] > 1)
+
+        return self._once("shared", compute)
+
     def sources(self) -> tuple[np.ndarray, list[str]]:
         """Each document's source as a number (-1 when unknown), and the names of the numbers."""
         def compute() -> tuple[np.ndarray, list[str]]:
