@@ -349,7 +349,7 @@ def _search(reader: Reader, request: SearchRequest, synonyms: Synonyms) -> Searc
     return SearchResults(
         query=request.query, total=total, took_ms=_ms(started), hits=hits, offset=request.offset,
         limit=request.limit, partial=ranking.partial, suggestion=suggested, facets=_facets(reader, ranking.matches),
-        showing=rewritten.showing,
+        showing=rewritten.showing, relaxed=ranking.relaxed,
     )
 
 
