@@ -3,10 +3,11 @@
     python bench/compare_indexing.py --base main --size 5000 --rounds 3
 
 ``--base`` is a git ref of this repository (exported to a temporary folder); the other side is
-this working tree. Each round indexes the same subset (``bench/run.py``'s fixed-seed sample)
-with the base, then with this tree, each in a fresh child process (``bench/run.py _index``),
-alternating so that whatever else runs on the machine weighs on both alike. Prints the
-median characters per second of each and their ratio.
+this working tree; ``--stock`` adds stock Whoosh (bench/engines.py), the yardstick of the
+indexing goal. Each round indexes the same subset (``bench/run.py``'s fixed-seed sample)
+with each, in a fresh child process (``bench/run.py _index``), alternating so that whatever
+else runs on the machine weighs on all alike. Prints the median characters per second of
+each and their ratios.
 """
 
 from __future__ import annotations
@@ -27,14 +28,14 @@ from run import load_subset
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def index_once(code: Path, subset: Path, out: Path) -> float:
-    """Seconds one child process takes to index ``subset`` with the ``searcher`` in ``code``."""
+def index_once(code: Path, subset: Path, out: Path, engine: str = "vnsearch") -> float:
+    """Seconds one child process takes to index ``subset`` with ``engine`` (vnsearch: the ``searcher`` in ``code``)."""
     env = dict(os.environ, PYTHONPATH=str(code), PYTHONDONTWRITEBYTECODE="1")
     # Run from the subset's folder: a child started in a checkout would import that one.
     check = subprocess.run([sys.executable, "-c", "import searcher; print(searcher.__file__)"],
                            env=env, capture_output=True, text=True, check=True, cwd=subset.parent)
     assert check.stdout.strip().startswith(str(code)), check.stdout
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "_index", "vnsearch", str(subset), str(out)],
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "_index", engine, str(subset), str(out)],
                             env=env, capture_output=True, text=True, check=True, cwd=subset.parent)
     return float(json.loads(result.stdout.strip().splitlines()[-1])["seconds"])
 
@@ -44,6 +45,7 @@ def main() -> None:
     parser.add_argument("--base", default="main", help="git ref to compare with (default: main)")
     parser.add_argument("--size", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--stock", action="store_true", help="also index with stock Whoosh each round")
     args = parser.parse_args()
 
     base_commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.base],
@@ -61,13 +63,15 @@ def main() -> None:
         subset = work / "subset.jsonl"
         subset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
 
-        sides = {f"{args.base} ({base_commit})": base, f"this tree ({head_commit})": ROOT}
+        sides = {f"{args.base} ({base_commit})": (base, "vnsearch"), f"this tree ({head_commit})": (ROOT, "vnsearch")}
+        if args.stock:
+            sides["stock Whoosh"] = (ROOT, "whoosh")
         seconds: dict[str, list[float]] = {name: [] for name in sides}
         for round_ in range(1, args.rounds + 1):
-            for name, code in sides.items():
+            for name, (code, engine) in sides.items():
                 out = work / "index"
                 shutil.rmtree(out, ignore_errors=True)
-                seconds[name].append(index_once(code, subset, out))
+                seconds[name].append(index_once(code, subset, out, engine))
                 print(f"round {round_}: {name}: {seconds[name][-1]:.1f} s, {characters / seconds[name][-1]:,.0f} characters/s",
                       flush=True)
 
@@ -78,8 +82,10 @@ def main() -> None:
     for name, values in seconds.items():
         medians[name] = statistics.median(values)
         print(f"| {name} | {medians[name]:.1f} | {characters / medians[name]:,.0f} |")
-    base_median, head_median = medians.values()
+    base_median, head_median = list(medians.values())[:2]
     print(f"\nthis tree / {args.base}: {base_median / head_median:.3f} (throughput ratio)")
+    if args.stock:
+        print(f"this tree / stock Whoosh: {medians['stock Whoosh'] / head_median:.3f}")
 
 
 if __name__ == "__main__":

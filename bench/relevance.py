@@ -11,7 +11,14 @@ news corpus from ``../shared/corpus/baomoi-35k.jsonl.gz`` ($VNSEARCH_CORPUS):
   record), as intended (with the diacritics meant) and as intended without its diacritics.
   nDCG@10 (linear gains, ideal from all the topic's judgments), P@10 (grade >= 1), MRR@10 of
   the first grade-2 article, R@10 (of the grade >= 1 articles), judged@10; and nDCG@10 by
-  kind of topic.
+  kind of topic; and the same on each of the two fixed halves of the topics (bench/splits.py),
+  which bench/tune.py tunes on and reports on in turn.
+* ``own-questions``: 300 questions written by hand about 300 articles of the corpus drawn with
+  a fixed seed, 10-25 words, half typed without diacritics (bench/data/README.md); the article
+  is the answer. Asked as typed, and all with and all without diacritics. MRR@10, R@1, R@10.
+* ``known-keywords``: 300 other articles, each sought by 3-4 words of its title without
+  diacritics, in another order than the title's (bench/draw.py); also in the title's order.
+  MRR@10, R@1, R@10.
 * ``xquad-passages``, ``xquad-sentences``: 1,190 Wikipedia questions, each answered by one
   of 240 passages or one of 1,209 sentences; asked as typed and without diacritics.
   MRR@10, R@1, R@10, nDCG@10.
@@ -39,24 +46,37 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Container, Mapping
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import CORPUS, RELEVANCE, ROOT, machine  # noqa: E402
 
 from metrics import Judgments, judged, ndcg, precision, recall, reciprocal_rank  # noqa: E402
+from splits import HALVES, halves  # noqa: E402
 from systems import Documents, System, systems, terms  # noqa: E402
 
 CACHE = Path.home() / ".cache" / "vnsearch-bench"
-SETS = ("news-dev", "xquad-passages", "xquad-sentences")
+DATA = Path(__file__).resolve().parent / "data"
+SETS = ("news-dev", "own-questions", "known-keywords", "xquad-passages", "xquad-sentences")
+CORPUS_SETS = ("news-dev", "own-questions", "known-keywords")  # over the shared news corpus
 SET_NOTES = {
     "news-dev": "Where judged@10 is below 1, unjudged articles are in the top 10 and the other figures are lower bounds.",
+    "own-questions": ("One answer article per question (no other article has its title or is a near-duplicate of it): "
+                      "R@10 is success@10. `typed` is the set as written, half without diacritics; `intended` all with "
+                      "them, `intended, folded` all without."),
+    "known-keywords": ("One answer article per query (no other article has its title or is a near-duplicate of it): "
+                       "R@10 is success@10. `typed` is the words in another order than the title's, `in title order` "
+                       "the same words as they stand in the title."),
     "xquad-passages": "One relevant passage per question: R@10 is success@10.",
     "xquad-sentences": "One relevant sentence per question: R@10 is success@10.",
 }
-HEADLINE = {"news-dev": "nDCG@10", "xquad-passages": "MRR@10", "xquad-sentences": "MRR@10"}  # the goals' metric
+HEADLINE = {"news-dev": "nDCG@10", "own-questions": "MRR@10", "known-keywords": "MRR@10",
+            "xquad-passages": "MRR@10", "xquad-sentences": "MRR@10"}  # the goals' metric
+# Each set's forms with and without diacritics, compared in the goals.
+FOLDING = {"news-dev": ("intended", "intended, folded"), "own-questions": ("intended", "intended, folded"),
+           "xquad-passages": ("typed", "folded"), "xquad-sentences": ("typed", "folded")}
 ORACLE = ("bm25-syllables-accented", "intended")  # knows the accents the user left out
 
 Metric = Callable[[list[str], Judgments], float]
@@ -72,6 +92,11 @@ XQUAD_METRICS: dict[str, Metric] = {
     "R@1": partial(recall, k=1),
     "R@10": recall,
     "nDCG@10": ndcg,
+}
+ANSWER_METRICS: dict[str, Metric] = {  # one answer per query
+    "MRR@10": partial(reciprocal_rank, min_grade=1),
+    "R@1": partial(recall, k=1),
+    "R@10": recall,
 }
 QUALITY = ("nDCG@10", "P@10", "MRR@10", "R@1", "R@10")  # judged@10 is coverage, not quality
 
@@ -110,7 +135,8 @@ class JudgedSet:
     queries: dict[str, dict[str, str]]  # query form ("typed", ...) -> qid -> text
     judgments: dict[str, dict[str, int]]  # qid -> document -> grade, for the queries scored
     metrics: dict[str, Metric]
-    kinds: dict[str, str]  # qid -> kind of topic (news-dev)
+    kinds: dict[str, str]  # qid -> kind of topic (news-dev), or of query
+    halves: dict[str, frozenset[str]] = field(default_factory=dict)  # "A"/"B" -> qids (news-dev)
 
 
 def fold_query(text: str) -> str:
@@ -133,6 +159,7 @@ def read_jsonl(path: Path) -> list[dict[str, str]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+@cache
 def read_corpus() -> list[dict[str, str]]:
     """The articles every system can index, in the file's order: those with text, and the
     first of an id that occurs twice (as vnsearch does)."""
@@ -145,12 +172,20 @@ def read_corpus() -> list[dict[str, str]]:
     return list(records.values())
 
 
+@cache
+def news_corpus() -> Documents:
+    """The 35k articles, one value for all the sets over them: each system prepares once for
+    them all. (Named after the first of those sets: the cached indexes are keyed by it.)"""
+    return Documents("news-dev", read_corpus(), CORPUS, {"title": 2.0, "text": 1.0}, k1=1.2, b=0.75)
+
+
 def load_news_dev() -> JudgedSet:
     topics = read_jsonl(RELEVANCE / "news-dev" / "topics.jsonl")
     judgments = read_judgments(RELEVANCE / "news-dev" / "qrels.tsv")
     scored = [t for t in topics if any(g > 0 for g in judgments.get(t["qid"], {}).values())]
+    qids = {t["qid"] for t in scored}
     return JudgedSet(
-        documents=Documents("news-dev", read_corpus(), CORPUS, {"title": 2.0, "text": 1.0}, k1=1.2, b=0.75),
+        documents=news_corpus(),
         queries={
             "typed": {t["qid"]: t["typed"] for t in scored},
             "intended": {t["qid"]: t["intended"] for t in scored},
@@ -159,6 +194,34 @@ def load_news_dev() -> JudgedSet:
         judgments={t["qid"]: judgments[t["qid"]] for t in scored},
         metrics=NEWS_METRICS,
         kinds={t["qid"]: t["kind"] for t in scored},
+        halves={half: members & qids for half, members in halves(topics).items()},  # split before leaving any out
+    )
+
+
+def load_own_questions() -> JudgedSet:
+    questions = read_jsonl(DATA / "questions.jsonl")
+    return JudgedSet(
+        documents=news_corpus(),
+        queries={
+            "typed": {q["qid"]: q["question"] for q in questions},
+            "intended": {q["qid"]: q["intended"] for q in questions},
+            "intended, folded": {q["qid"]: fold_query(q["intended"]) for q in questions},
+        },
+        judgments={q["qid"]: {q["doc"]: 1} for q in questions},
+        metrics=ANSWER_METRICS,
+        kinds={q["qid"]: "typed with diacritics" if q["accented"] else "typed without" for q in questions},
+    )
+
+
+def load_known_keywords() -> JudgedSet:
+    queries = read_jsonl(DATA / "known-keywords.jsonl")
+    return JudgedSet(
+        documents=news_corpus(),
+        queries={"typed": {q["qid"]: q["query"] for q in queries},
+                 "in title order": {q["qid"]: q["in_title_order"] for q in queries}},
+        judgments={q["qid"]: {q["doc"]: 1} for q in queries},
+        metrics=ANSWER_METRICS,
+        kinds={q["qid"]: f"{len(q['query'].split())} words" for q in queries},
     )
 
 
@@ -177,6 +240,8 @@ def load_xquad(level: str, k1: float, b: float) -> JudgedSet:
 
 LOADERS: dict[str, Callable[[], JudgedSet]] = {
     "news-dev": load_news_dev,
+    "own-questions": load_own_questions,
+    "known-keywords": load_known_keywords,
     "xquad-passages": lambda: load_xquad("passages", k1=1.5, b=0.75),  # the shared README's BM25 parameters
     "xquad-sentences": lambda: load_xquad("sentences", k1=0.9, b=0.4),
 }
@@ -188,9 +253,12 @@ LOADERS: dict[str, Callable[[], JudgedSet]] = {
 Results = dict[str, dict[str, dict[str, dict[str, dict]]]]
 
 
-def evaluate(judged_set: JudgedSet, system: System) -> dict[str, dict[str, dict]]:
+def evaluate(judged_set: JudgedSet, system: System, forms: Container[str] | None = None) -> dict[str, dict[str, dict]]:
+    """Each query's top 10 and metrics, in each query form (or those of ``forms``)."""
     runs: dict[str, dict[str, dict]] = {}
     for form, queries in judged_set.queries.items():
+        if forms is not None and form not in forms:
+            continue
         runs[form] = {}
         for qid, judgments in judged_set.judgments.items():
             top = system.search(queries[qid], 10)
@@ -217,31 +285,35 @@ class Timing:
 def run(set_names: list[str], system_names: list[str], cache_dir: Path,
         rebuild: bool) -> tuple[Results, dict[str, JudgedSet], list[Timing]]:
     available = systems()
-    results: Results = {}
-    loaded: dict[str, JudgedSet] = {}
+    loaded = {set_name: LOADERS[set_name]() for set_name in set_names}
+    results: Results = {set_name: {} for set_name in set_names}
     timings = []
     cache_dir.mkdir(parents=True, exist_ok=True)
+    together: dict[int, list[str]] = {}  # the sets over the same documents: each system prepares once for them
     for set_name in set_names:
-        judged_set = loaded[set_name] = LOADERS[set_name]()
+        together.setdefault(id(loaded[set_name].documents), []).append(set_name)
+    for members in together.values():
+        documents = loaded[members[0]].documents
         if rebuild:
-            for entry in cache_dir.glob(f"*-{judged_set.documents.cache_key()}*"):
+            for entry in cache_dir.glob(f"*-{documents.cache_key()}*"):
                 if entry.is_dir():
                     shutil.rmtree(entry)
                 else:
                     entry.unlink()
-        results[set_name] = {}
         for name in system_names:
-            print(f"[{set_name}] {name}: preparing…", file=sys.stderr, flush=True)
+            print(f"[{', '.join(members)}] {name}: preparing…", file=sys.stderr, flush=True)
             started = time.perf_counter()
-            prepared = available[name].prepare(judged_set.documents, cache_dir)
+            prepared = available[name].prepare(documents, cache_dir)
             preparing = time.perf_counter() - started
-            started = time.perf_counter()
-            results[set_name][name] = evaluate(judged_set, available[name])
-            queries = sum(len(q) for q in results[set_name][name].values())
-            timings.append(Timing(set_name, name, preparing, prepared, time.perf_counter() - started, queries))
-            print(f"[{set_name}] {name}: " + ", ".join(
-                f"{form} {mean(runs, HEADLINE[set_name]):.3f}" for form, runs in results[set_name][name].items()),
-                file=sys.stderr, flush=True)
+            for n, set_name in enumerate(members):
+                started = time.perf_counter()
+                results[set_name][name] = evaluate(loaded[set_name], available[name])
+                queries = sum(len(q) for q in results[set_name][name].values())
+                timings.append(Timing(set_name, name, preparing if n == 0 else 0.0, prepared if n == 0 else f"as for {members[0]}",
+                                      time.perf_counter() - started, queries))
+                print(f"[{set_name}] {name}: " + ", ".join(
+                    f"{form} {mean(runs, HEADLINE[set_name]):.3f}" for form, runs in results[set_name][name].items()),
+                    file=sys.stderr, flush=True)
         terms.cache_clear()
     return results, loaded, timings
 
@@ -266,7 +338,7 @@ def set_table(judged_set: JudgedSet, results: dict[str, dict[str, dict]]) -> str
     return "\n".join(lines)
 
 
-def kind_table(judged_set: JudgedSet, results: dict[str, dict[str, dict]]) -> str:
+def kind_table(judged_set: JudgedSet, results: dict[str, dict[str, dict]], metric: str) -> str:
     kinds = sorted(set(judged_set.kinds.values()))
     members = {k: {q for q, kind in judged_set.kinds.items() if kind == k} for k in kinds}
     lines = ["| system | query | " + " | ".join(f"{k} ({len(members[k])})" for k in kinds) + " |",
@@ -274,7 +346,22 @@ def kind_table(judged_set: JudgedSet, results: dict[str, dict[str, dict]]) -> st
     for system, forms in results.items():
         for form, runs in forms.items():
             label = f"**{system}**" if system == "vnsearch" else system
-            lines.append(f"| {label} | {form} | " + " | ".join(f"{mean(runs, 'nDCG@10', members[k]):.3f}" for k in kinds) + " |")
+            lines.append(f"| {label} | {form} | " + " | ".join(f"{mean(runs, metric, members[k]):.3f}" for k in kinds) + " |")
+    return "\n".join(lines)
+
+
+def halves_table(judged_set: JudgedSet, results: dict[str, dict[str, dict]]) -> str:
+    """Each metric on each half of the topics (see bench/splits.py), beside each other."""
+    names = [m for m in judged_set.metrics if m in QUALITY]
+    lines = ["| system | query | " + " | ".join(f"{m} {h}" for m in names for h in HALVES) + " |",
+             "|---|---|" + "---:|" * (len(names) * len(HALVES))]
+    for system, forms in results.items():
+        for form, runs in forms.items():
+            label = f"**{system}**" if system == "vnsearch" else system
+            cells = [f"{mean(runs, m, judged_set.halves[h]):.3f}" for m in names for h in HALVES]
+            if system == "vnsearch":
+                cells = [f"**{c}**" for c in cells]
+            lines.append(f"| {label} | {form} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -291,20 +378,33 @@ def goals(results: Results, loaded: dict[str, JudgedSet]) -> str:
     """The goals of the ranking work, each passed or failed (or not measured in this run)."""
     rows: list[tuple[str, str, bool | None]] = []
 
-    def vn(set_name: str, form: str, metric: str, kind: str | None = None) -> float | None:
+    def vn(set_name: str, form: str, metric: str, qids: Container[str] | None = None) -> float | None:
         runs = results.get(set_name, {}).get("vnsearch", {}).get(form)
-        if runs is None:
-            return None
-        qids = {q for q, k in loaded[set_name].kinds.items() if k == kind} if kind else None
-        return mean(runs, metric, qids)
+        return None if runs is None else mean(runs, metric, qids)
 
     def at_least(goal: str, value: float | None, target: float) -> None:
         rows.append((goal, "not measured" if value is None else f"{value:.3f}", None if value is None else value >= target))
 
-    at_least("news-dev: nDCG@10 as typed >= 0.90", vn("news-dev", "typed", "nDCG@10"), 0.90)
-    at_least("news-dev: nDCG@10 of `question` topics, as typed, >= 0.75", vn("news-dev", "typed", "nDCG@10", "question"), 0.75)
+    news = loaded.get("news-dev")
+    for half in HALVES:
+        at_least(f"news-dev, half {half} (held out when tuned on the other): nDCG@10 as typed >= 0.90",
+                 vn("news-dev", "typed", "nDCG@10", news.halves[half]) if news else None, 0.90)
+    questions = {q for q, kind in news.kinds.items() if kind == "question"} if news else set()
+    at_least("news-dev: nDCG@10 of `question` topics, as typed, >= 0.80",
+             vn("news-dev", "typed", "nDCG@10", questions) if questions else None, 0.80)
     at_least("xquad-sentences: MRR@10 as typed >= 0.85", vn("xquad-sentences", "typed", "MRR@10"), 0.85)
     at_least("xquad-passages: MRR@10 as typed >= 0.96", vn("xquad-passages", "typed", "MRR@10"), 0.96)
+    own, words = results.get("own-questions", {}), ("bm25-words-folded", "bm25-words-accented")
+    for form, said in (("typed", "as typed"), ("intended", "all with diacritics (`intended`)")):
+        goal = f"own-questions: MRR@10 {said} >= BM25 over pyvi's words (the better, fed the same) + 0.05"
+        ours = vn("own-questions", form, "MRR@10")
+        if ours is None or not any(s in own for s in words):
+            rows.append((goal, "not measured", None))
+        else:
+            best = max((s for s in words if s in own), key=lambda s: mean(own[s][form], "MRR@10"))
+            theirs = mean(own[best][form], "MRR@10")
+            rows.append((goal, f"{ours:.3f} vs {theirs:.3f} + 0.05 ({best})", ours >= theirs + 0.05))
+    at_least("known-keywords: MRR@10 as typed (title words in another order) >= 0.95", vn("known-keywords", "typed", "MRR@10"), 0.95)
     for set_name in SETS:
         judged_set, systems_run = loaded.get(set_name), results.get(set_name, {})
         baselines = [s for s in systems_run if s != "vnsearch"]
@@ -320,7 +420,9 @@ def goals(results: Results, loaded: dict[str, JudgedSet]) -> str:
             some = "" if len(baselines) == len(systems()) - 1 else " (of the baselines run)"
             rows.append((f"{set_name}: as typed, at least the best baseline (as typed) on every metric",
                          ("; ".join(behind) or "ahead or level on all") + some, not behind))
-        accented, folded = ("intended", "intended, folded") if set_name == "news-dev" else ("typed", "folded")
+        if set_name not in FOLDING:
+            continue
+        accented, folded = FOLDING[set_name]
         metric = HEADLINE[set_name]
         with_, without = (vn(set_name, accented, metric), vn(set_name, folded, metric)) if judged_set else (None, None)
         ratio = without / with_ if with_ and without is not None else None
@@ -368,9 +470,14 @@ def report(results: Results, loaded: dict[str, JudgedSet], timings: list[Timing]
         docs = len(judged_set.documents.records)
         parts.append(f"## {set_name}\n\n{len(judged_set.judgments):,} queries over {docs:,} documents. "
                      + SET_NOTES[set_name] + "\n\n" + set_table(judged_set, results[set_name]))
+        if judged_set.halves:
+            sizes = " and ".join(f"{h} {len(judged_set.halves[h])}" for h in HALVES)
+            parts.append(f"On each half of the topics ({sizes}; bench/splits.py): tuned on one half, read the other "
+                         "(bench/tune.py).\n\n" + halves_table(judged_set, results[set_name]))
         if judged_set.kinds:
-            parts.append("nDCG@10 by kind of topic (topics of each kind in brackets):\n\n"
-                         + kind_table(judged_set, results[set_name]))
+            metric = HEADLINE[set_name]
+            parts.append(f"{metric} by kind of {'topic' if set_name == 'news-dev' else 'query'} (how many in brackets):\n\n"
+                         + kind_table(judged_set, results[set_name], metric))
     parts.append("## Reference figures\n\nWhat this benchmark should reproduce, beside what it measured.\n\n"
                  + references(results) + "\n\n" + REFERENCE_NOTES)
     parts.append("## Goals\n\n" + goals(results, loaded))
@@ -406,7 +513,7 @@ def main() -> None:
     for given, known, option in ((set_names, SETS, "--sets"), (system_names, all_systems, "--systems")):
         if unknown := [n for n in given if n not in known]:
             parser.error(f"{option}: unknown {', '.join(unknown)} (known: {', '.join(known)})")
-    if "news-dev" in set_names and not CORPUS.exists():
+    if any(s in CORPUS_SETS for s in set_names) and not CORPUS.exists():
         raise SystemExit(f"corpus not found: {CORPUS} (set VNSEARCH_CORPUS)")
     if not RELEVANCE.exists():
         raise SystemExit(f"judged sets not found: {RELEVANCE} (set VNSEARCH_RELEVANCE)")

@@ -91,6 +91,17 @@ class Vnsearch:
     def search(self, query: str, k: int = 10) -> list[str]:
         return self.engine.search(query, k)
 
+    def forget_results(self) -> int:
+        """Drop the answers the engine keeps per request (whatever the ranking parameters),
+        keeping what it read from the index; says how many it dropped. Nothing public does it, so
+        this reaches into the engine's cache: bench/tune.py checks what it chose on a new engine."""
+        cache = self.engine.engine._cache
+        with cache._lock:
+            kept = [key for key in cache._entries if isinstance(key, tuple) and key[1:2] == ("results",)]
+            for key in kept:
+                cache.used -= cache._entries.pop(key)[1]
+        return len(kept)
+
 
 # -- BM25 baselines --------------------------------------------------------------------------
 

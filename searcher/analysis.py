@@ -36,8 +36,8 @@ from .normalize import clean, fold, normalize
 from .segment import Segmenter, pyvi_segment
 
 __all__ = [
-    "WORD_GAP", "NormalizeFilter", "VietnameseTokenizer", "analyzer", "fold_term", "normalize_term", "parts", "tokens",
-    "word_pieces",
+    "WORD_GAP", "NormalizeFilter", "VietnameseTokenizer", "analyzer", "fold_term", "normalize_term", "parts", "term_positions",
+    "tokens", "word_pieces",
 ]
 
 WORD_GAP = 3  # positions between the last syllable of a word and the first of the next
@@ -123,15 +123,38 @@ def words(text: str, segmenter: Segmenter | None = None) -> list[list[tuple[str,
     segment = segmenter or pyvi_segment
     result, start = [], 0
     for length in segment([t for t, _, _ in found]):
-        word = [
-            (index_form(piece), s + a, s + b)
-            for t, s, _ in found[start : start + length] if is_word(t)
-            for piece, a, b in parts(t)
-        ]
+        word = []
+        for t, s, e in found[start : start + length]:
+            if t.isalpha():  # (most tokens: a syllable is its own piece, as indexed)
+                word.append((t, s, e))
+            elif is_word(t):
+                word += [(index_form(piece), s + a, s + b) for piece, a, b in parts(t)]
         if word:
             result.append(word)
         start += length
     return result
+
+
+def term_positions(text: str, segmenter: Segmenter | None = None) -> dict[str, list[int]]:
+    """Each term of ``text`` and its positions: what :func:`analyzer` makes of it, grouped
+    as an index stores it, without a token object a syllable (the indexing path).
+
+        >>> term_positions("Hoà Bình, hoà bình", lambda tokens: [2, 1, 2])
+        {'hòa': [0, 4], 'bình': [1, 5]}
+    """
+    found: dict[str, list[int]] = {}
+    pos = -WORD_GAP
+    for word in words(text, segmenter):
+        pos += WORD_GAP - 1
+        for syllable, _, _ in word:
+            pos += 1
+            term = normalize_term(syllable)
+            places = found.get(term)
+            if places is None:
+                found[term] = [pos]
+            else:
+                places.append(pos)
+    return found
 
 
 class VietnameseTokenizer(Tokenizer):

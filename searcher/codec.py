@@ -29,6 +29,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+from whoosh import multiproc
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher, W3TermInfo, _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.matching.wrappers import FilterMatcher
@@ -324,6 +325,50 @@ def _numeric_column(column: Any, size: int, dtype: Any) -> np.ndarray:
 # -- writing --------------------------------------------------------------------------------
 
 
+_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+
+
+class _Lengths:
+    """The field lengths of a segment being written, each field's read once: Whoosh's writer
+    asks for a posting's document length once a posting, through several layers each time."""
+
+    def __init__(self, reader: Any, size: int):
+        self._reader, self._size = reader, size
+        self._lengths: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            codes = _numeric_column(column, self._size, np.uint8).tolist() if column is not None else []
+            lengths = self._lengths[fieldname] = [_LENGTH_OF_BYTE[code] if code else default for code in codes]
+        return lengths[docnum] if docnum < len(lengths) else default
+
+    def close(self) -> None:
+        self._reader.close()
+
+
+class _QuickFlush:
+    """A segment writer whose postings are written with :class:`_Lengths` (same files)."""
+
+    perdocwriter: Any
+    fieldwriter: Any
+    schema: Any
+    pool: Any
+    docnum: int
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        lengths = _Lengths(self.per_document_reader(), self.docnum)  # type: ignore[attr-defined]
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        lengths.close()
+
+
+class _SegmentWriter(_QuickFlush, SegmentWriter):
+    """The writer of each of :class:`ParallelWriter`'s processes."""
+
+
 def die_with_parent(parent: int) -> None:
     """Make this (child) process end when ``parent`` does, however it ends."""
     try:
@@ -344,6 +389,7 @@ class _Worker(SubWriterTask):
 
     def run(self) -> None:
         die_with_parent(self.parent)
+        multiproc.SegmentWriter = _SegmentWriter  # (this process's own copy of the module: what run() writes with)
         super().run()
 
 
@@ -365,7 +411,7 @@ class _Announcing:
         super()._commit_toc(segments)  # type: ignore[misc]
 
 
-class Writer(_Announcing, SegmentWriter):
+class Writer(_Announcing, _QuickFlush, SegmentWriter):
     """Whoosh's writer, calling ``before_commit`` (see :class:`_Announcing`)."""
 
     def __init__(self, ix: Any, before_commit: BeforeCommit | None = None, **options: Any) -> None:

@@ -114,14 +114,14 @@ class _PyviModel:
 
         pyvi passes dicts in which most boolean features are False. An attribute whose value
         is 0 adds nothing to a CRF's scores, so only the true ones are listed: the labels are
-        the same and the tagger does half the work.
+        the same and the tagger does half the work. A token's own attributes, and those it
+        gives its neighbours, are made once per distinct token (:func:`_attributes`); a CRF
+        item is a set, so their order does not matter.
         """
         n = len(tokens)
-        lower = [t.lower() for t in tokens]
-        spelled = [_spelling(t) for t in lower]
-        words = [_word_attributes(t) for t in lower]  # ("word.lower():x", "-1:…", "+1:…")
-        title = [t.istitle() for t in tokens]
-        upper = [t.isupper() for t in tokens]
+        attributes = [_attributes(t) for t in tokens]  # (own, as the previous token's, as the next token's, lower, spelled)
+        lower = [a[3] for a in attributes]
+        spelled = [a[4] for a in attributes]
         bigrams, trigrams = self.bigrams, self.trigrams
         # bigram[i]: tokens i-1..i are a dictionary word; trigram[i]: tokens i-2..i are.
         # (spelled[i] is lower[i] unless canonical spelling changed it.)
@@ -140,29 +140,15 @@ class _PyviModel:
                 )
         result = []
         for i in range(n):
-            f = ["bias", words[i][0]]
-            if upper[i]:
-                f.append("word.isupper()")
-            if title[i]:
-                f.append("word.istitle()")
-            if tokens[i].isdigit():
-                f.append("word.isdigit()")
+            f = list(attributes[i][0])
             if i:
-                f.append(words[i - 1][1])
-                if title[i - 1]:
-                    f.append("-1:word.istitle()")
-                if upper[i - 1]:
-                    f.append("-1:word.isupper()")
+                f += attributes[i - 1][1]
                 if bigram[i]:
                     f.append("-1:word.bi_gram()")
                 if trigram[i]:
                     f.append("-2:word.tri_gram()")
             if i < n - 1:
-                f.append(words[i + 1][2])
-                if title[i + 1]:
-                    f.append("+1:word.istitle()")
-                if upper[i + 1]:
-                    f.append("+1:word.isupper()")
+                f += attributes[i + 1][2]
                 if bigram[i + 1]:
                     f.append("+1:word.bi_gram()")
                 if i < n - 2 and trigram[i + 2]:
@@ -172,8 +158,21 @@ class _PyviModel:
 
 
 @lru_cache(maxsize=1 << 16)
-def _word_attributes(lower: str) -> tuple[str, str, str]:
-    return "word.lower():" + lower, "-1:word.lower():" + lower, "+1:word.lower():" + lower
+def _attributes(token: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str, str]:
+    """A token's own CRF attributes, those it gives the token after it and the token before
+    it, its lower case and its canonical spelling (the very object when that is the same)."""
+    lower = token.lower()
+    title, upper = token.istitle(), token.isupper()
+    own = ["bias", "word.lower():" + lower]
+    if upper:
+        own.append("word.isupper()")
+    if title:
+        own.append("word.istitle()")
+    if token.isdigit():
+        own.append("word.isdigit()")
+    before = ["-1:word.lower():" + lower] + ["-1:word.istitle()"] * title + ["-1:word.isupper()"] * upper
+    after = ["+1:word.lower():" + lower] + ["+1:word.istitle()"] * title + ["+1:word.isupper()"] * upper
+    return tuple(own), tuple(before), tuple(after), lower, _spelling(lower)
 
 
 @lru_cache(maxsize=1 << 16)

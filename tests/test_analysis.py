@@ -73,3 +73,20 @@ def test_schema_survives_pickling(segmenter: DictionarySegmenter) -> None:
 @pytest.mark.parametrize("text", ["", "   ", "!!! ... ---", "\u0301\u0300"])
 def test_text_without_words_has_no_terms(text: str) -> None:
     assert terms(analyzer(DictionarySegmenter([])), text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Hội nghị Công đoàn cơ sở tỉnh Hoà Bình, TP. Hồ Chí Minh; công đoàn!",
+    "Windows10 và GalaxyS8, U23 Việt Nam: 23.155 suất quà (Covid-19) — e-mail a.b@c.vn http://x.vn/a?b=1",
+    "",
+])
+def test_the_indexing_path_gives_the_analyzers_terms_and_positions(segmenter: DictionarySegmenter, text: str) -> None:
+    """Title and body are indexed by VietnameseText without token objects: the same terms at the same positions."""
+    grouped: dict[str, list[int]] = {}
+    for term, position in terms(analyzer(segmenter), text):
+        grouped.setdefault(term, []).append(position)
+    field = build_schema(segmenter)[BODY]
+    indexed = {term.decode(): (frequency, weight, field.format.decode_positions(value))
+               for term, frequency, weight, value in field.index(text)}
+    assert indexed == {term: (len(places), float(len(places)), places) for term, places in grouped.items()}
+    assert set(indexed) >= ({"công", "đoàn", "hòa"} if text.startswith("Hội") else {"windows", "10", "u", "23"} if text else set())
