@@ -378,14 +378,14 @@ def main() -> None:
     args.served = news_mix(records, 40 if args.quick else 200)
     source = functools.partial(pools, records)
     figures = {}
+    real_chars = sum(len(r["title"]) + len(r["text"]) for r in records) / len(records)
     for size in sorted(args.sizes):
         path, counts = archive(args.work, size, source)
         figures[size] = measure(path, counts, kinds, args.warm, typed[:84], args.served, args)
-    real_chars = sum(len(r["title"]) + len(r["text"]) for r in records) / len(records)
-    text = report(figures, kinds, args, real_chars, started, load)
+        text = report(figures, kinds, args, real_chars, started, load)
+        if args.out:  # after each size: a long run that is stopped keeps the sizes it measured
+            args.out.write_text(text, encoding="utf-8")
     print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

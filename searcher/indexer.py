@@ -27,12 +27,11 @@ from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh import writing
 from whoosh.index import FileIndex
 
 from . import schema as s
 from . import store
-from .codec import ParallelWriter, Writer
+from .codec import ParallelWriter, Writer, open_segment
 from .duplicates import Grouping, signature
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError
 from .models import Article, IndexInfo, IndexReport, Repaired, Skipped
@@ -47,7 +46,7 @@ LOCK_FILE = "vnsearch.lock"
 BATCH_SIZE = 5000  # documents per commit: an interrupted run keeps what it committed
 PARALLEL_BATCH = 200  # batches at least this large are written by several processes
 WORKERS = min(os.cpu_count() or 1, 4)
-MAX_SEGMENTS = 32  # merging is single-threaded and costly: only when segments pile up
+TIER = 10  # segments of about the same size merged into one (see _merge_tiers)
 
 Progress = Callable[[int, int], None]  # called with (bytes read, bytes to read) as files are read
 
@@ -185,8 +184,13 @@ class Index:
 
     def delete(self, doc_id: str) -> bool:
         with self._writing():
-            with Writer(self.whoosh, _write_stores) as writer:
+            writer = Writer(self.whoosh, _write_stores)
+            try:
                 deleted = writer.delete_by_term(s.ID_FIELD, doc_id)
+                writer.commit(mergetype=_merge_tiers)
+            except BaseException:
+                writer.cancel()
+                raise
             self._touch()
         return bool(deleted)
 
@@ -317,7 +321,7 @@ def _commit(ix: FileIndex, batch: list[tuple[Article, str, dict[str, Any]]], kno
                 updated += 1
             else:
                 writer.add_document(**_fields(article, digest), **extra)
-        writer.commit(mergetype=_merge_when_many)
+        writer.commit(mergetype=_merge_tiers)
     except BaseException:
         writer.cancel()
         raise
@@ -329,11 +333,34 @@ def _write_stores(folder: str, schema: Any, segments: list[Any]) -> None:
     store.write_missing(folder, schema, segments, processes=WORKERS)
 
 
-def _merge_when_many(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh's merge policy, once there are more than ``MAX_SEGMENTS`` segments."""
-    if len(segments) <= MAX_SEGMENTS:
-        return segments
-    return writing.MERGE_SMALL(writer, segments)
+def _merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
+    """Merge ``TIER`` segments of about the same size (the same power of ``TIER`` articles)
+    into one, smallest first: an article is merged about log(archive / batch) times, and a
+    search reads a few segments (Whoosh's own policy merged every segment into one once
+    there were many, more and more costly as the archive grew)."""
+    tiers: dict[int, list[Any]] = {}
+    for segment in segments:
+        tiers.setdefault(_tier(segment.doc_count()), []).append(segment)
+    for tier in sorted(tiers):
+        if len(tiers[tier]) >= TIER:
+            merged = tiers[tier][:TIER]
+            for segment in merged:
+                writer.add_reader(open_segment(writer.storage.folder, writer.schema, segment))
+            return [segment for segment in segments if segment not in merged]
+    return segments
+
+
+def _tier(documents: int) -> int:
+    """The tier of a segment of this many (live) documents: 0 below ``TIER``, 1 below ``TIER``², …
+
+        >>> [_tier(n) for n in (0, 9, 10, 999, 1000, 2500, 25_000)]
+        [0, 0, 1, 2, 3, 3, 4]
+    """
+    tier = 0
+    while documents >= TIER:
+        documents //= TIER
+        tier += 1
+    return tier
 
 
 def _fields(article: Article, digest: str) -> dict[str, Any]:

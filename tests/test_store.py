@@ -255,3 +255,18 @@ def test_the_store_is_written_before_the_commit_names_the_segment(engine: Search
     start = time.monotonic()
     engine.add_documents(CORPUS[3:])
     assert seen == [True, True] and time.monotonic() - start < 60
+
+
+def test_ten_segments_of_a_size_are_merged_into_one_with_its_store(engine: SearchEngine) -> None:
+    """Merges keep the segments a search reads few, without merging the whole index each time."""
+    for batch in range(11):
+        engine.add_documents({"id": f"b{batch}-{n}", "text": f"công đoàn đợt {batch} số {n}"} for n in range(3))
+    segments = codec.segments(engine._index.whoosh.reader())
+    assert [seg.size for seg in segments] == [33]  # ten of 3 merged at the 11th commit, with its own 3
+    assert [path.stem for path in stores(engine)] == [segments[0].id]
+    assert SearchEngine(engine.path).search("cong doan", limit=50).total == 33
+    for batch in range(5):
+        engine.add_documents({"id": f"c{batch}-{n}", "text": f"công đoàn lần {batch}"} for n in range(3))
+    engine.delete("b0-0")  # a deletion merges nothing more (Whoosh's own policy would merge the small ones)
+    assert [seg.size for seg in codec.segments(engine._index.whoosh.reader())] == [33, 3, 3, 3, 3, 3]
+    assert SearchEngine(engine.path).search("cong doan", limit=50).total == 47
