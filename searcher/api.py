@@ -39,6 +39,11 @@ class HitResponse(BaseModel):
     similar: list[str] = Field(description="Ids of near-duplicates that also match, collapsed into this hit")
 
 
+class RelaxedPhrase(BaseModel):
+    phrase: str = Field(description="A quoted phrase no article has (among those the filters allow)")
+    notice: str = Field(description="What to tell the user: “No article has the exact phrase “…”; showing articles with its words.”")
+
+
 class SearchResponse(BaseModel):
     query: str = Field(description="The query searched (a query longer than the limit is cut to its first words)")
     total: int = Field(description="Matches over all pages (near-duplicates collapsed count once)")
@@ -51,6 +56,7 @@ class SearchResponse(BaseModel):
                                    "missing from these results (`partial` is then true)")
     showing: str | None = Field(description="What was searched instead of `query`: its Telex/VNI/VIQR keystrokes converted "
                                             "(search again with as_typed=true for the query as typed)")
+    relaxed: list[RelaxedPhrase] = Field(description="Quoted phrases no article has, searched as their words instead")
     facets: FacetCounts
     hits: list[HitResponse]
 

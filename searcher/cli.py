@@ -395,6 +395,8 @@ def _print_results(results: SearchResults) -> None:
         click.echo(f"Warning: {', '.join(results.unavailable)} did not answer: these results are from the other shards only.", err=True)
     if results.showing:
         click.echo(f"Showing results for {results.showing}; search instead for {results.query} (--as-typed)")
+    for notice in results.relaxed_notices if results.total else ():  # (with no results, nothing is shown instead)
+        click.echo(notice)
     if results.suggestion:
         click.echo(f"Did you mean: {results.suggestion}")
     if not results.hits:

@@ -363,18 +363,21 @@ def _search(reader: Reader, request: SearchRequest, synonyms: Synonyms) -> Searc
     return SearchResults(
         query=request.query, total=total, took_ms=_ms(started), hits=hits, offset=request.offset,
         limit=request.limit, partial=ranking.partial, suggestion=suggested, facets=_facets(reader, ranking.matches),
-        showing=rewritten.showing,
+        showing=rewritten.showing, relaxed=ranking.relaxed,
     )
 
 
 def _suggestion(reader: Vocabulary, typed: str, rewritten: Rewritten, likeliest: Mapping[str, str]) -> str | None:
     """The query searched, with each word typed without diacritics as it was likely meant;
-    in a query typed with diacritics, a word typed without them that the index has as typed
-    (``minh`` in ``phạm minh chính``) was meant so, and is kept (unless it was a typo)."""
-    keep: set[str] = set()
+    in a query typed with diacritics, a run of words typed without them that the index has
+    as typed (``minh`` in ``phạm minh chính``) was meant so, and is kept (unless one was a
+    typo); a run with one word the index lacks as typed is read whole (``hội nghị tong ket``
+    -> ``hội nghị tổng kết``, though the index has ``tong``)."""
+    kept: set[str] = set()
     if parse(typed).accented:
-        keep = {w.folded for w in rewritten.parsed.words if not w.accented and reader.doc_frequency(s.BODY, w.folded)}
-    return suggestion(rewritten.showing or typed, {w: t for w, t in likeliest.items() if w not in keep or fold_term(t) != w})
+        kept = {w.folded for w in rewritten.parsed.words if not w.accented and reader.doc_frequency(s.BODY, w.folded)
+                and fold_term(likeliest.get(w.folded, w.folded)) == w.folded}
+    return suggestion(rewritten.showing or typed, likeliest, kept)
 
 
 def _count_groups(reader: Reader, docs: np.ndarray) -> int:

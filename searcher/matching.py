@@ -7,9 +7,10 @@ user meant it (:mod:`searcher.readings`): typed without diacritics, ``bong da`` 
 What matches: a document with any query word is a candidate. Short queries keep the
 candidates that have every word (or, when none has, those with the most of the query's
 information); longer ones (a pasted title, a question) also keep those that have most of it
-(:attr:`Params.long_coverage`). Quoted phrases and ``title:`` words are required; ``-word``
-excludes. The matches are ranked by score (:mod:`searcher.ranking`), proximity computed for
-the best :data:`PROXIMITY_WINDOW` of them.
+(:attr:`Params.long_coverage`). Quoted phrases and ``title:`` words are required (a phrase no
+article has is searched as its words, and :attr:`Ranking.relaxed` says so); ``-word`` excludes.
+The matches are ranked by score (:mod:`searcher.ranking`), proximity computed for the best
+:data:`PROXIMITY_WINDOW` of them.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Ranking:
     scores: np.ndarray
     partial: bool  # no document has every word
     readings: Mapping[str, str] = dataclasses.field(default_factory=dict)  # each word typed without diacritics: its likeliest spelling
+    relaxed: tuple[str, ...] = ()  # the typed phrases no allowed article has, searched as their words ("giấy phép hoạt động")
 
 
 def allowed(
@@ -158,7 +160,7 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
     likeliest = _unigram_readings(context, parsed)
     priors = {w: dict(t) for w, t in context.weights.items() if any(v < 1.0 for v in t.values()) and not w.accented}
     if not first.matches.size:
-        return Ranking(matches=first.matches, scores=first.scores, partial=first.partial, readings=likeliest)
+        return Ranking(matches=first.matches, scores=first.scores, partial=first.partial, readings=likeliest, relaxed=first.relaxed)
     top = np.sort(first.matches[_top(first.scores, PROXIMITY_WINDOW)])
     runs = _runs(parsed)
     read = _read(context, runs, top)
@@ -175,7 +177,10 @@ def rank(reader: Reader, parsed: ParsedQuery, *, keep: np.ndarray | None = None,
         inside = (at < first.matches.size) & (first.matches[np.minimum(at, first.matches.size - 1)] == top)
         top, at = top[inside], at[inside]
         scores[at] += _proximity(context, runs, top, first.keep)
-    return Ranking(matches=first.matches.astype(np.int32), scores=scores.astype(np.float32), partial=first.partial, readings=likeliest)
+    return Ranking(
+        matches=first.matches.astype(np.int32), scores=scores.astype(np.float32), partial=first.partial, readings=likeliest,
+        relaxed=first.relaxed,
+    )
 
 
 def _weighed(spellings: dict[str, float], probabilities: dict[str, float], prior: dict[str, float], params: Params) -> dict[str, float]:
@@ -191,18 +196,21 @@ class _Scored:
     scores: np.ndarray
     partial: bool
     keep: np.ndarray  # the documents allowed, once what the syntax requires is applied
+    relaxed: tuple[str, ...] = ()
 
 
 def _score(context: _Context, parsed: ParsedQuery, keep: np.ndarray) -> _Scored:
     """The matches and their scores, before proximity."""
     params = context.params
     groups: list[_Match] = []
+    relaxed: list[str] = []
     for clauses in parsed.groups:
         group = _group(context, clauses)
         typed = [c for c in clauses if not c.expanded]
         if any(c.phrase for c in typed) and not keep[group.having].any():
             # A phrase no article has (often pasted text in quotes): its words, as any others.
             groups += [_clause(context, Clause((word,), field=c.field)) for c in typed for word in c.words]
+            relaxed += [" ".join(w.exact for w in c.words) for c in typed if c.phrase]
             continue
         if any(c.phrase or c.field for c in typed):  # what the syntax asks for is required
             keep = keep & _spread(np.ones(group.having.size, dtype=bool), group.having, keep.size)
@@ -221,7 +229,7 @@ def _score(context: _Context, parsed: ParsedQuery, keep: np.ndarray) -> _Scored:
     total = np.zeros(keep.size)
     for g in groups:
         total[g.docs] += g.score
-    return _Scored(matches, total[matches], len(groups) > 1 and best < 1 - 1e-9, keep)
+    return _Scored(matches, total[matches], len(groups) > 1 and best < 1 - 1e-9, keep, tuple(relaxed))
 
 
 def _runs(parsed: ParsedQuery) -> list[tuple[Word, ...]]:

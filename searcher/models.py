@@ -240,6 +240,7 @@ class SearchResults:
     # Over a cluster: the nodes that did not answer ("node2 (127.0.0.1:9308)"), whose shards' articles
     # are missing from these results (``partial`` is then true).
     unavailable: tuple[str, ...] = ()
+    relaxed: tuple[str, ...] = ()  # quoted phrases no article has, searched as their words instead (see :attr:`relaxed_notices`)
 
     @property
     def page(self) -> int:
@@ -248,6 +249,15 @@ class SearchResults:
     @property
     def pages(self) -> int:
         return -(-self.total // max(self.limit, 1))
+
+    @property
+    def relaxed_notices(self) -> tuple[str, ...]:
+        """What the user is told of a phrase searched as its words, one line each:
+
+            >>> SearchResults("x", 1, 0.0, relaxed=("giấy phép báo",)).relaxed_notices
+            ('No article has the exact phrase “giấy phép báo”; showing articles with its words.',)
+        """
+        return tuple(f"No article has the exact phrase “{phrase}”; showing articles with its words." for phrase in self.relaxed)
 
     def as_json(self) -> dict[str, Any]:
         """What ``vnsearch search --json`` prints and ``GET /api/search`` returns."""
@@ -260,6 +270,7 @@ class SearchResults:
             "partial": self.partial,
             "suggestion": self.suggestion,
             "showing": self.showing,
+            "relaxed": [{"phrase": phrase, "notice": notice} for phrase, notice in zip(self.relaxed, self.relaxed_notices)],
             "unavailable": list(self.unavailable),
             "facets": {
                 "year": [{"value": f.value, "count": f.count} for f in self.facets.years],

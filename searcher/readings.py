@@ -18,12 +18,12 @@ into the query ("Did you mean").
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
 from . import schema as s
-from .analysis import WORD_GAP, fold_term, normalize_term, tokens
+from .analysis import WORD_GAP, fold_term, is_word, normalize_term, tokens
 from .normalize import nfc
 from .query import Word
 from .vocabulary import Vocabulary
@@ -120,23 +120,40 @@ def _logsumexp(values: np.ndarray, axis: int) -> np.ndarray:
 # -- the suggestion --------------------------------------------------------------------------
 
 
-def suggestion(text: str, likeliest: Mapping[str, str]) -> str | None:
+def suggestion(text: str, likeliest: Mapping[str, str], kept: Collection[str] = ()) -> str | None:
     """``text`` with each word typed without diacritics written as its likeliest spelling
     (``likeliest``: folded word -> spelling), or None when that changes nothing.
 
         >>> suggestion('Cong doan -ban "hoi nghi"', {"cong": "công", "doan": "đoàn", "hoi": "hội", "nghi": "nghị"})
         'Công đoàn -ban "hội nghị"'
+
+    A run of such words (between words typed with diacritics) is written whole or not at
+    all: it is left as typed when every word of it is ``kept`` (meant as typed, as ``minh``
+    in ``phạm minh chính``), never in part:
+
+        >>> spelled = {"tong": "tổng", "ket": "kết", "minh": "mình"}
+        >>> suggestion("hội nghị tong ket", spelled, kept={"tong"}), suggestion("phạm minh chính", spelled, kept={"minh"})
+        ('hội nghị tổng kết', None)
     """
     text = nfc(text)
-    words = [(token, start, end) for token, start, end in tokens(text) if _plain_word(text, token, end)]
-    if len(words) > MAX_WORDS:
+    runs: list[list[tuple[str, int, int]]] = [[]]
+    for token, start, end in tokens(text):
+        if _plain_word(text, token, end):
+            runs[-1].append((token, start, end))
+        elif is_word(token):  # (punctuation and quotes do not part a run)
+            runs.append([])
+    if sum(map(len, runs)) > MAX_WORDS:
         return None
     pieces, done = [], 0
-    for token, start, end in words:
-        spelling = likeliest.get(fold_term(normalize_term(token)))
-        if spelling:
-            pieces += [text[done:start], _cased(token, spelling)]
-            done = end
+    for run in runs:
+        folded = [fold_term(normalize_term(token)) for token, _, _ in run]
+        if all(word in kept for word in folded):
+            continue
+        for (token, start, end), word in zip(run, folded):
+            spelling = likeliest.get(word)
+            if spelling:
+                pieces += [text[done:start], _cased(token, spelling)]
+                done = end
     suggested = "".join(pieces) + text[done:]
     return suggested if suggested != text else None
 

@@ -140,3 +140,13 @@ def test_keystrokes_are_shown_converted(server: str, browser: webdriver.Chrome) 
     showing.find_element(By.TAG_NAME, "a").click()
     WebDriverWait(browser, 10).until(expected_conditions.url_contains("as_typed=true"))
     assert not browser.find_elements(By.ID, "showing")
+
+
+def test_a_phrase_no_article_has_is_searched_as_its_words_and_said_so(server: str, browser: webdriver.Chrome) -> None:
+    browser.get(server + "/?q=%22c%C3%B4ng+%C4%91o%C3%A0n+t%E1%BB%95ng+k%E1%BA%BFt+h%E1%BB%99i+ngh%E1%BB%8B%22")  # "công đoàn tổng kết hội nghị"
+    notices = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "p.relaxed")]
+    assert notices == ["Không bài nào có đúng cụm từ “công đoàn tổng kết hội nghị”; đây là các bài có các từ của nó."]
+    assert browser.find_element(By.ID, "stats").text.startswith("5 kết quả")
+    browser.get(server + "/?q=%22c%C3%B4ng+%C4%91o%C3%A0n+vi%C3%AAn+ch%E1%BB%A9c+t%E1%BB%89nh%22")  # "công đoàn viên chức tỉnh": there
+    assert browser.find_element(By.ID, "stats").text.startswith("2 kết quả")
+    assert not browser.find_elements(By.CSS_SELECTOR, "p.relaxed")

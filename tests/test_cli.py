@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SEEDS
+from searcher import SearchEngine
 from searcher.cli import main
 from searcher.schema import ANALYZER_VERSION
 
@@ -88,6 +89,24 @@ def test_search_human_output_has_no_styles_off_a_terminal(index: str) -> None:
 
 def test_no_results(index: str) -> None:
     assert run("search", '"xyzzy plugh"', "--index", index).stdout == "No results for “\"xyzzy plugh\"”.\n"
+
+
+def test_a_phrase_no_article_has_is_searched_as_its_words_and_said_so(corpus_engine: SearchEngine) -> None:
+    # (the fixture corpus has "Công đoàn cơ sở tổ chức hội nghị": the words, not the phrase)
+    relaxed = run("search", '"công đoàn tổ chức hội nghị"', "--index", corpus_engine.path)
+    assert relaxed.stdout.startswith(
+        "No article has the exact phrase “công đoàn tổ chức hội nghị”; showing articles with its words.\n"
+        "1–1 of 1 results for “\"công đoàn tổ chức hội nghị\"” ("
+    )
+    data = json.loads(run("search", '"công đoàn tổ chức hội nghị"', "--index", corpus_engine.path, "--json").stdout)
+    assert [h["id"] for h in data["hits"]] == ["union"]
+    assert data["relaxed"] == [{
+        "phrase": "công đoàn tổ chức hội nghị",
+        "notice": "No article has the exact phrase “công đoàn tổ chức hội nghị”; showing articles with its words.",
+    }]
+    present = run("search", '"tổ chức hội nghị"', "--index", corpus_engine.path)
+    assert present.stdout.startswith("1–1 of 1 results for “\"tổ chức hội nghị\"” (") and "exact phrase" not in present.stdout
+    assert json.loads(run("search", '"tổ chức hội nghị"', "--index", corpus_engine.path, "--json").stdout)["relaxed"] == []
 
 
 def test_index_option_from_environment(index: str) -> None:

@@ -31,6 +31,7 @@ FEATURES = [
     ('"công đoàn cơ sở"', {}),  # phrase
     ('"hoi nghi tong ket" cong doan', {}),  # phrase typed without diacritics
     ('"công đoàn cá voi"', {}),  # a phrase no article has: its words
+    ('"công đoàn tổng kết hội nghị"', {}),  # a phrase no article has, whose words one has
     ("thi dua -lang", {}),  # exclusion of every spelling
     ("công đoàn -lạng", {}),  # exclusion of one spelling
     ('hội nghị -"lạng sơn"', {}),  # excluded phrase
@@ -79,6 +80,7 @@ def _summary(results):  # type: ignore[no-untyped-def]
     return {
         "hits": [(h.id, h.score, h.similar, str(h.snippet)) for h in results.hits], "total": results.total,
         "partial": results.partial, "suggestion": results.suggestion, "showing": results.showing, "facets": results.facets,
+        "relaxed": results.relaxed,
     }
 
 
@@ -89,6 +91,11 @@ def test_every_query_feature_answers_as_the_embedded_engine(
     request = SearchRequest(query, suggest=True, **options)
     seeds_cluster.refresh()  # (other tests write to the same cluster: see their changes at once, not within half a second)
     assert _summary(seeds_cluster.search(request)) == _summary(seeds_engine.search(request))
+
+
+def test_a_phrase_no_article_has_is_searched_as_its_words_and_said_so(seeds_cluster: ClusterEngine) -> None:
+    assert seeds_cluster.search('"công đoàn tổng kết hội nghị"').relaxed == ("công đoàn tổng kết hội nghị",)
+    assert seeds_cluster.search('"công đoàn viên chức tỉnh"').relaxed == ()
 
 
 def test_config_writes_each_nodes_searchd_conf(tmp_path: Path) -> None:

@@ -51,6 +51,18 @@ def test_a_page_deeper_than_the_limit_is_a_422_naming_it(corpus_engine: SearchEn
     assert response.json()["detail"][0]["msg"] == "page must be from 1 to 182 with 55 results a page (got 9999)"
 
 
+def test_the_description_names_every_field_a_search_answers(corpus_engine: SearchEngine) -> None:
+    # (schemathesis lets an answer carry fields the description lacks)
+    from fastapi.testclient import TestClient
+
+    client = TestClient(create_app(corpus_engine, follow=False))
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    data = client.get("/api/search", params={"q": '"công đoàn tổ chức hội nghị"'}).json()
+    assert set(schemas["SearchResponse"]["properties"]) == set(data)
+    assert set(schemas["RelaxedPhrase"]["properties"]) == set(data["relaxed"][0]) == {"phrase", "notice"}
+    assert set(schemas["HitResponse"]["properties"]) == set(data["hits"][0])
+
+
 @pytest.mark.parametrize(("path", "mode"), CHECKED)
 def test_every_answer_agrees_with_the_openapi_description(corpus_engine: SearchEngine, path: str, mode: str) -> None:
     strategy = api(corpus_engine)[path]["GET"].as_strategy(generation_mode=schemathesis.GenerationMode(mode))

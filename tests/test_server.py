@@ -44,7 +44,9 @@ def test_search_json_shape(client: TestClient) -> None:
     response = client.get("/api/search", params={"q": "cong doan", "limit": 2})
     assert response.status_code == 200
     data = response.json()
-    assert list(data) == ["query", "total", "took_ms", "page", "limit", "partial", "suggestion", "showing", "unavailable", "facets", "hits"]
+    assert list(data) == [
+        "query", "total", "took_ms", "page", "limit", "partial", "suggestion", "showing", "relaxed", "unavailable", "facets", "hits",
+    ]
     assert (data["query"], data["total"], data["page"], data["limit"]) == ("cong doan", 3, 1, 2)
     assert data["suggestion"] == "công đoàn"
     assert data["facets"] == {
@@ -54,6 +56,19 @@ def test_search_json_shape(client: TestClient) -> None:
     assert [hit["id"] for hit in data["hits"]] == ["union", "success"]
     assert list(data["hits"][0]) == ["id", "title", "date", "score", "snippet", "path", "url", "source", "metadata", "similar"]
     assert data["hits"][0]["date"] == "2021-03-18"
+
+
+def test_a_phrase_no_article_has_is_searched_as_its_words_and_said_so(client: TestClient) -> None:
+    data = client.get("/api/search", params={"q": '"công đoàn tổ chức hội nghị"'}).json()
+    assert data["hits"][0]["id"] == "union"
+    assert data["relaxed"] == [{
+        "phrase": "công đoàn tổ chức hội nghị",
+        "notice": "No article has the exact phrase “công đoàn tổ chức hội nghị”; showing articles with its words.",
+    }]
+    assert client.get("/api/search", params={"q": '"tổ chức hội nghị"'}).json()["relaxed"] == []
+    page = client.get("/", params={"q": '"công đoàn tổ chức hội nghị"'}).text
+    assert '<p class="stats relaxed">Không bài nào có đúng cụm từ “công đoàn tổ chức hội nghị”; đây là các bài có các từ của nó.</p>' in page
+    assert "cụm từ" not in client.get("/", params={"q": '"tổ chức hội nghị"'}).text
 
 
 def test_search_pages_filters_and_sort(client: TestClient) -> None:

@@ -226,6 +226,25 @@ def test_suggestions_keep_plain_words_of_a_query_typed_with_diacritics(news: Sea
     assert news.search("pham minh chinh", suggest=True).suggestion == "phạm minh chính"
 
 
+REVIEWS = [
+    {"id": "review1", "title": "Hội nghị tổng kết năm 2023", "text": "Hội nghị tổng kết công tác năm 2023 của ngành."},
+    {"id": "review2", "title": "Tổng kết phong trào thi đua", "text": "Công đoàn tổng kết phong trào thi đua."},
+    {"id": "review3", "title": "Tổng kết mùa giải", "text": "Câu lạc bộ tổng kết mùa giải và trao thưởng."},
+    {"id": "tongyang", "title": "Tập đoàn Tong Yang đầu tư", "text": "Tập đoàn Tong Yang của Hàn Quốc đầu tư vào Việt Nam."},
+]
+
+
+def test_a_run_of_plain_words_is_read_whole_or_left_alone_never_in_part(tmp_path: Path) -> None:
+    # The index has "tong" as typed (Tong Yang), not "ket": "tong ket" is one run, read whole.
+    engine = SearchEngine(tmp_path / "index", segmenter=DictionarySegmenter([*WORDS, "tổng kết", "tập đoàn"]))
+    engine.add_documents(NEWS + REVIEWS)
+    assert engine.search("hội nghị tong ket", suggest=True).suggestion == "hội nghị tổng kết"
+    assert engine.search("Hội nghị Tong Ket", suggest=True).suggestion == "Hội nghị Tổng Kết"
+    assert engine.search("tập đoàn tong yang", suggest=True).suggestion is None  # every word of the run as typed: kept
+    assert engine.search("hội nghị tong ket tập đoàn tong yang", suggest=True).suggestion == "hội nghị tổng kết tập đoàn tong yang"
+    assert engine.search("thủ tướng phạm minh chính", suggest=True).suggestion is None
+
+
 # -- search as you type ---------------------------------------------------------------------
 
 

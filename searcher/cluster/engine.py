@@ -265,7 +265,7 @@ class ClusterEngine:
         return SearchResults(
             query=request.query, total=total, took_ms=_ms(started), hits=hits, offset=request.offset, limit=request.limit,
             partial=ranking.partial or bool(unavailable), suggestion=suggested, facets=facets, showing=rewritten.showing,
-            unavailable=unavailable,
+            unavailable=unavailable, relaxed=ranking.relaxed,
         )
 
     def suggest(self, text: str) -> str | None:
