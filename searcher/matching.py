@@ -250,7 +250,10 @@ def _read(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray) -
         for end in range(len(run) + 1):  # chains of known words (one the index lacks breaks it)
             if end < len(run) and spellings[end]:
                 continue
-            if end > start:
+            if end > start and all(len(spellings[i]) == 1 for i in range(start, end)):
+                # One spelling a word: each is read as it, with certainty (no positions to read).
+                found.update({run[i]: {spellings[i][0]: 1.0} for i in range(start, end) if not run[i].accented and run[i] not in found})
+            elif end > start:
                 chain = range(start, end)
                 pairs: list[np.ndarray] = [
                     sum(weight * readings.pair_counts(*[[context.keys(f, t, docs) for t in spellings[j]] for j in (i, i + 1)])
