@@ -1,15 +1,17 @@
 """The open index as arrays: postings (frequencies), positions, per-document columns.
 
-A :class:`Reader` is one committed state of the index. What it reads is kept in a
-:class:`Cache` that outlives it: entries are keyed by segment, and segments never change once
-written (a commit adds segments, merges some away, or marks documents deleted), so after a
-commit a new reader reads only the new segments and reuses everything else. What combines
-every segment (a term's postings, a field's vocabulary) is kept per reader, and a reader
-opened after another (``previous``) derives it from the previous one's: the slices of the
-segments both have, and the new segments read from disk, as Lucene's per-segment readers do.
+A :class:`Reader` is one committed state of the index. Each segment is read from its search
+store (:mod:`searcher.store`: memory-mapped arrays, a term's postings two slices), and what is
+decoded from a store (a segment's vocabulary) is kept in a :class:`Cache` that outlives the
+reader: entries are keyed by segment, and segments never change once written (a commit adds
+segments, merges some away, or marks documents deleted), so after a commit a new reader
+decodes only the new segments. What combines every segment (a term's postings, the merged
+vocabulary) is kept per reader; a reader opened after another (``previous``) merges the
+previous vocabulary with the new segments' only, as Lucene's per-segment readers do.
 
-A reader may be used by several threads at once: Whoosh's files are read by seeking then
-reading, so those reads take the reader's lock; what is cached is read without it.
+A reader may be used by several threads at once: the stores are read without a lock; Whoosh's
+own files (stored articles, deletions) are read by seeking then reading, so those reads take
+the reader's lock.
 
 Document numbers are the reader's: a segment's documents start at its ``offset``. Deleted
 documents are still in postings; :attr:`Reader.live` tells them apart.
@@ -156,7 +158,6 @@ class Reader:
         # What combines every segment is cached under this reader's token: a new reader drops it.
         self.token = "reader:" + ",".join(f"{seg.id}-{seg.deletions}" for seg in self.segments)
         self.previous = previous if previous is not None and previous.cache is self.cache else None
-        self._added: dict[str, list[str]] = {}  # each field's terms that the previous reader did not have
         self._before: dict[str, int] = {}  # where the previous reader's segments started
         if self.previous is not None:
             self._before = {seg.id: seg.offset for seg in self.previous.segments}
@@ -322,9 +323,7 @@ class Reader:
             prior = previous.cache.peek((previous.token, "t", field)) if previous is not None else None
             if prior is not None and set(self._before) <= self.scopes:
                 # Only segments added: the previous vocabulary and the new segments' terms.
-                fresh = [part for seg, part in zip(self.segments, parts) if seg.id not in self._before]
-                self._added[field] = sorted({t for terms, _ in fresh for t in terms} - set(prior[0]))
-                parts = [prior, *fresh]
+                parts = [prior, *(part for seg, part in zip(self.segments, parts) if seg.id not in self._before)]
             if len(parts) == 1:
                 return parts[0]
             words = sorted(set().union(*(terms for terms, _ in parts)))
@@ -350,14 +349,10 @@ class Reader:
         return self.cached(("best-counts", fields), make)
 
     def spellings(self, field: str, folded: str) -> tuple[str, ...]:
-        """The terms of ``field`` that fold to ``folded``: ``cong`` -> công, cống, cộng …"""
+        """The terms of ``field`` that fold to ``folded`` (sorted): ``cong`` -> công, cống, cộng …
+        Looked up in each segment's vocabulary: the merged one (:meth:`term_counts`) is not needed."""
         def find() -> tuple[str, ...]:
-            terms = self.vocabulary(field)
-            previous = self.previous
-            prior = previous.cache.peek((previous.token, "s", field, folded)) if previous is not None else None
-            if prior is not None and field in self._added:  # the previous reader's and the new ones
-                return prior + _folding_to(self._added[field], folded)
-            return _folding_to(terms, folded)
+            return tuple(sorted({t for terms, _ in self._segment_terms(field) for t in _folding_to(terms, folded)}))
 
         return self.cached(("s", field, folded), find)
 

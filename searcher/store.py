@@ -191,6 +191,7 @@ def write(folder: str | os.PathLike[str], segment: str, size: int, arrays: dict[
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    _mark(final)  # (its checksum was computed from what was written)
     return final
 
 
@@ -233,15 +234,40 @@ def open_store(folder: str | os.PathLike[str], segment: str, size: int) -> Segme
 
 
 def _verify(path: Path, stat: os.stat_result, data: np.ndarray, crc: int) -> None:
-    """Check a file's checksum, once per process (while it is not written again)."""
-    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    """Check a file's checksum, once: a file whose checksum was checked (or that was written
+    whole) is marked so beside it (``.verified``: its inode, size and times). Any write to the
+    file changes its times, and a file put in its place another inode, so a changed file is
+    checked again; damage at rest after the check (the disk's own) is not looked for again,
+    as Lucene does not either."""
+    key = _identity(stat)
     with _verifying:
-        if key in _verified:
+        if (str(path), key) in _verified:
             return
-    if zlib.crc32(data.data) != crc:
-        raise StoreError(f"{path.name} is damaged (checksum)")
+    marker = path.with_suffix(".verified")
+    try:
+        marked = marker.read_text(encoding="ascii") == key
+    except (OSError, UnicodeDecodeError):
+        marked = False
+    if not marked:
+        if zlib.crc32(data.data) != crc:
+            raise StoreError(f"{path.name} is damaged (checksum)")
+        _mark(path)
     with _verifying:
-        _verified.add(key)
+        _verified.add((str(path), key))
+
+
+def _identity(stat: os.stat_result) -> str:
+    return f"{stat.st_ino} {stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}"
+
+
+def _mark(path: Path) -> None:
+    """Mark a store file as checked (see :func:`_verify`), where the folder can be written."""
+    try:
+        temporary = path.with_name(f".{path.stem}.verified.{os.getpid()}.tmp")
+        temporary.write_text(_identity(path.stat()), encoding="ascii")
+        os.replace(temporary, path.with_suffix(".verified"))
+    except OSError:
+        pass
 
 
 def load(folder: str | os.PathLike[str], leaf: Any, segment: str, size: int) -> SegmentStore:
@@ -300,7 +326,7 @@ def _remove_others(folder: str, keep: set[str]) -> None:
     if not directory.is_dir():
         return
     for path in directory.iterdir():
-        if path.suffix == ".store" and path.stem not in keep:
+        if path.suffix in (".store", ".verified") and path.stem not in keep:
             path.unlink(missing_ok=True)
         elif path.suffix == ".tmp" and not _alive(path.name.split(".")[-2]):
             path.unlink(missing_ok=True)

@@ -63,3 +63,14 @@ def test_skeleton_keeps_length_and_merges_i_y() -> None:
     text = "Kỹ sư ĐOÀN Hoà, 北京 😀"
     assert skeleton(text) == "ki su doan hoa, 北京 😀"
     assert len(skeleton(text)) == len(text)
+
+
+def test_every_format_character_is_cleaned() -> None:
+    """The invisible characters that clean() handles are found in three planes only, for a fast import: all of them."""
+    import sys
+    import unicodedata
+
+    from searcher import normalize
+
+    everywhere = {c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
+    assert set(normalize._FORMAT) == everywhere and len(everywhere) > 150
