@@ -131,7 +131,7 @@ def main() -> None:
         p95 = timings[int(0.95 * (len(timings) - 1))]
 
         rows = []
-        for name, judged, form, metric, engine in (  # type: ignore[assignment]("news-dev", news, "typed", "nDCG@10", news_engine),
+        for name, judged, form, metric, engine in (("news-dev", news, "typed", "nDCG@10", news_engine),
                                                    ("news-dev", news, "intended", "nDCG@10", news_engine),
                                                    ("news-dev", news, "intended, folded", "nDCG@10", news_engine),
                                                    ("xquad-passages", xquad, "typed", "MRR@10", xquad_engine),

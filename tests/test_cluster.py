@@ -148,6 +148,22 @@ def test_reindexing_replaces_deleting_removes_and_reports_per_article(tmp_path: 
     assert engine.delete("k1")
 
 
+def test_an_ingest_of_many_batches_through_worker_processes_reports_and_counts_each_article(tmp_path: Path) -> None:
+    places = ["Quảng Ngãi", "Đà Nẵng", "Huế", "Cần Thơ", "Hà Giang"]
+    records = [{"id": f"many-{i}", "title": f"Bản tin số {i} ở {places[i % 5]}", "text": f"Mưa lớn ở {places[i % 5]}, bản tin số {i}."}
+               for i in range(600)]
+    with running_cluster(tmp_path / "cluster", 2) as config:
+        engine = ClusterEngine(config.path, workers=2)
+        report = engine.add_documents(records[:300] + [{"id": "many-no-text", "title": "no text"}] + records[300:])
+        assert (report.added, report.updated, report.unchanged, [s.item for s in report.skipped]) == (600, 0, 0, ["many-no-text"])
+        changed = [{**r, "text": f"Nắng nóng ở {places[i % 5]}."} if i % 100 == 7 else r for i, r in enumerate(records)]
+        report = engine.add_documents(changed)
+        assert (report.added, report.updated, report.unchanged) == (0, 6, 594)
+        assert engine.vocabulary.doc_frequency("body", "nắng") == 6 and engine.vocabulary.doc_frequency("body", "mưa") == 594
+        assert {h.id for h in engine.search("nang nong", limit=10).hits} == {f"many-{i}" for i in range(7, 600, 100)}
+        assert engine.info().documents == 600
+
+
 HOSTILE = [
     "công đoàn'; DROP TABLE vnsearch_v1; --", "công') OR 1=1 -- ", '"công đoàn', "@title công | đoàn", "(công) (đoàn))",
     "công\\ đoàn \\", "MATCH('x') công", "công NEAR/3 đoàn", "\"công đoàn\"~3", "^công đoàn$", "công =đoàn", "công << đoàn",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import os
 import threading
@@ -56,7 +57,7 @@ from ..sources import article_from_record, read_paths
 from ..synonyms import INDEX_FILE, Synonyms, load
 from .candidates import POSITIONS, Candidates
 from .config import INDEX, ClusterConfig, Node, document_key, shard_of
-from .ingest import WORKERS, analyzed, position_key, row_values
+from .ingest import WORKERS, Analyzed, analyzed, position_key, row_values
 from .sphinxql import Connection, NodeDown, literal, missing_agents
 from .translate import Plan, count_expression, filters, group_expression, plan
 from .vocabulary import Store, Vocabulary
@@ -69,6 +70,8 @@ MAX_MATCHES = 20_000  # what Sphinx keeps per query: deeper pages than this are 
 RANKER = "expr('sum((4*lcs + sum_idf)*user_weight)*100 + bm25')"
 OPTIONS = (f"ranker={RANKER}, field_weights=(title_folded=4, body_folded=1, title=4, body=1), "
            "idf='plain,tfidf_unnormalized'")
+COUNTING = "ranker=none"  # totals and facets: which articles match, not how well
+CANDIDATE_COLUMNS = ("doc_id", "published", "grp", "title_length", "body_length", "source")
 PAGE_COLUMNS = "doc_id, title_text, body_text, url, file, source, metadata, published, headline"
 
 
@@ -139,68 +142,88 @@ class ClusterEngine:
         return True
 
     def _ingest(self, items: Iterable[Article | Skipped | Repaired]) -> IndexReport:
-        added = updated = unchanged = 0
+        """Articles read, checked against their shards (unchanged ones skipped), analyzed by
+        worker processes started once for the whole ingest (reading and checking run in a
+        thread meanwhile), then written :data:`BATCH` at a time: each shard's rows in one
+        statement and the vocabulary in one transaction. The shards' RAM chunks are flushed to
+        disk once at the end, before the report (the binlog keeps the writes meanwhile)."""
         skipped: list[Skipped] = []
         repaired: list[Repaired] = []
-        seen: set[str] = set()
-        batch: list[Article] = []
-        with self._writing:
-            grouping = self._store.grouping()
-            for item in items:
+        unchanged = [0]
+        old: dict[int, dict[str, Any]] = {}  # the earlier rows of the articles being replaced, by key
+
+        def changed() -> Iterator[Article]:
+            seen: set[str] = set()
+            batch: list[Article] = []
+            for item in itertools.chain(items, [None]):
                 if isinstance(item, Skipped):
                     skipped.append(item)
-                    continue
-                if isinstance(item, Repaired):
+                elif isinstance(item, Repaired):
                     repaired.append(item)
-                    continue
-                if item.id in seen:
+                elif item is not None and item.id in seen:
                     skipped.append(Skipped(item.id, "duplicate id: an article with this id was already read in this run"))
-                    continue
-                seen.add(item.id)
-                batch.append(item)
-                if len(batch) >= BATCH:
-                    done = self._write(batch, grouping)
-                    added, updated, unchanged = added + done[0], updated + done[1], unchanged + done[2]
+                elif item is not None:
+                    seen.add(item.id)
+                    batch.append(item)
+                if batch and (len(batch) >= BATCH or item is None):
+                    fresh = self._changed(batch, old)
+                    unchanged[0] += len(batch) - len(fresh)
+                    yield from fresh
                     batch = []
-            if batch:
-                done = self._write(batch, grouping)
-                added, updated, unchanged = added + done[0], updated + done[1], unchanged + done[2]
-        self.vocabulary.refresh(force=True)
-        return IndexReport(added=added, updated=updated, unchanged=unchanged, skipped=tuple(skipped), repaired=tuple(repaired))
 
-    def _write(self, batch: list[Article], grouping: duplicates.Grouping) -> tuple[int, int, int]:
-        """One batch: unchanged articles skipped, the rest analyzed and replaced on their shards,
-        then counted in the vocabulary. Returns (added, updated, unchanged)."""
-        by_node: dict[str, list[Article]] = {}
+        added = updated = 0
+        with self._writing:
+            grouping = self._store.grouping()
+            pending: list[Analyzed] = []
+            for item in analyzed(changed(), self.segmenter, self.workers or WORKERS):
+                pending.append(item)
+                if len(pending) >= BATCH:
+                    done = self._write(pending, grouping, old)
+                    added, updated, pending = added + done[0], updated + done[1], []
+            if pending:
+                done = self._write(pending, grouping, old)
+                added, updated = added + done[0], updated + done[1]
+            if added or updated:
+                # Acknowledged only once on disk: Sphinx 2.2's binlog alone did not bring a shard back after kill -9 here.
+                for node in self.config.nodes:
+                    self._connection(node).one(f"FLUSH RTINDEX {node.shard}")
+        self.vocabulary.refresh(force=True)
+        return IndexReport(added=added, updated=updated, unchanged=unchanged[0], skipped=tuple(skipped), repaired=tuple(repaired))
+
+    def _changed(self, batch: list[Article], old: dict[int, dict[str, Any]]) -> list[Article]:
+        """The articles of ``batch`` whose shard has no row with their fingerprint; the rows
+        they replace are kept in ``old``."""
+        by_node: dict[str, list[int]] = {}
         for article in batch:
-            by_node.setdefault(self._shard_node(article.id).name, []).append(article)
+            by_node.setdefault(self._shard_node(article.id).name, []).append(document_key(article.id))
         known: dict[int, dict[str, Any]] = {}
-        for name, articles in by_node.items():
-            known.update(self._existing(self._node(name), [document_key(a.id) for a in articles], full=False))
+        for name, keys in by_node.items():
+            known.update(self._existing(self._node(name), keys, full=False))
         changed = [a for a in batch if known.get(document_key(a.id), {}).get("fingerprint") != fingerprint(a)]
-        unchanged = len(batch) - len(changed)
-        if not changed:
-            return 0, 0, unchanged
-        old: dict[int, dict[str, Any]] = {}
-        for name, articles in by_node.items():
-            keys = [document_key(a.id) for a in articles if document_key(a.id) in known and a in changed]
-            if keys:
-                old.update(self._existing(self._node(name), keys, full=True))
+        replaced: dict[str, list[int]] = {}
+        for article in changed:
+            if document_key(article.id) in known:
+                replaced.setdefault(self._shard_node(article.id).name, []).append(document_key(article.id))
+        for name, keys in replaced.items():
+            old.update(self._existing(self._node(name), keys, full=True))
+        return changed
+
+    def _write(self, batch: list[Analyzed], grouping: duplicates.Grouping, old: dict[int, dict[str, Any]]) -> tuple[int, int]:
+        """One batch of analyzed articles replaced on their shards, then counted in the
+        vocabulary (the rows they replace uncounted). Returns (added, updated)."""
         rows: dict[str, list[dict[str, Any]]] = {}
         added: list[tuple[str, dict[str, Iterable[str]], dict[str, float], bytes, int]] = []
-        for item in analyzed(changed, self.segmenter, self.workers or WORKERS):
+        for item in batch:
             sig = item.signature
             group = grouping.add(item.article.id, _signature(sig))
             rows.setdefault(self._shard_node(item.article.id).name, []).append(row_values(item, group))
             added.append((item.article.id, {f: item.positions[f].keys() for f in POSITIONS}, item.lengths, sig, group))
         for name, values in rows.items():
             node = self._node(name)
-            # Acknowledged only once on disk: Sphinx 2.2's binlog alone did not bring a shard back after kill -9 here.
             self._connection(node).one(_replace(node.shard, values))
-            self._connection(node).one(f"FLUSH RTINDEX {node.shard}")
-        self._store.change(added, [_removed(row) for row in old.values()])
-        updated = len(old)
-        return len(changed) - updated, updated, unchanged
+        removed = [old.pop(item.key) for item in batch if item.key in old]
+        self._store.change(added, [_removed(row) for row in removed])
+        return len(batch) - len(removed), len(removed)
 
     def _existing(self, node: Node, keys: Sequence[int], full: bool) -> dict[int, dict[str, Any]]:
         """The rows of ``keys`` on ``node``'s shard: fingerprints, or (``full``) what the vocabulary counted."""
@@ -365,31 +388,30 @@ class ClusterEngine:
         """The best ``size`` candidates: any article with one of the query's groups (vnsearch's
         coverage then keeps those it would keep: the statistics of proximity need the articles
         having some of the words, not only those having all); the totals and facets of what
-        the embedded engine matches (for a short query, every group)."""
+        the embedded engine matches (for a short query, every group).
+
+        The shards rank every match but send back only ids; the attributes and positions of
+        the best ``size`` come in a second query, by id (Sphinx computes a select list for each
+        match, and the positions' JSON lookups for thousands of matches cost more than the search).
+        Totals and facets are counted without ranking (:data:`COUNTING`)."""
         columns = [(f, t) for t in query_plan.terms for f in POSITIONS][:600]
-        selected = ", ".join(f"{POSITIONS[f]}[{literal(position_key(t))}] AS p{i}" for i, (f, t) in enumerate(columns))
         loose = " AND ".join([f"MATCH({literal(query_plan.loose)})", *where])
         condition = " AND ".join([f"MATCH({literal(query_plan.loose if query_plan.long else query_plan.strict)})", *where])
         sort = "published DESC, WEIGHT() DESC" if by_date else "WEIGHT() DESC, id ASC"
         statements = [
-            f"SELECT id, doc_id, published, grp, title_length, body_length, source{', ' + selected if selected else ''} FROM {INDEX} "
-            f"WHERE {loose} ORDER BY {sort} LIMIT {size} OPTION {OPTIONS}, max_matches={max(size, 1000)}",
+            f"SELECT id FROM {INDEX} WHERE {loose} ORDER BY {sort} LIMIT {size} OPTION {OPTIONS}, max_matches={size}",
             "SHOW META",
-            f"SELECT id FROM {INDEX} WHERE {condition} LIMIT 1 OPTION {OPTIONS}, max_matches=1",
+            f"SELECT id FROM {INDEX} WHERE {condition} LIMIT 1 OPTION {COUNTING}, max_matches=1",
             "SHOW META",
-            f"SELECT year, COUNT(*) FROM {INDEX} WHERE {condition} GROUP BY year ORDER BY year DESC LIMIT 10000 OPTION {OPTIONS}",
-            f"SELECT source, COUNT(*) AS n FROM {INDEX} WHERE {condition} GROUP BY source ORDER BY n DESC LIMIT 10000 OPTION {OPTIONS}",
-            f"SELECT grp FROM {INDEX} WHERE {condition} GROUP BY grp LIMIT 1 OPTION {OPTIONS}, max_matches=1",
+            f"SELECT year, COUNT(*) FROM {INDEX} WHERE {condition} GROUP BY year ORDER BY year DESC LIMIT 10000 OPTION {COUNTING}",
+            f"SELECT source, COUNT(*) AS n FROM {INDEX} WHERE {condition} GROUP BY source ORDER BY n DESC LIMIT 10000 OPTION {COUNTING}",
+            f"SELECT grp FROM {INDEX} WHERE {condition} GROUP BY grp LIMIT 1 OPTION {COUNTING}, max_matches=1",
             "SHOW META",
         ]
         results, down = self._front_query(statements)
-        names = ["id", "doc_id", "published", "grp", "title_length", "body_length", "source"] + [f"p{i}" for i in range(len(columns))]
-        rows = []
-        for values in results[0]:
-            row: dict[Any, Any] = dict(zip(names, values))
-            for i, column in enumerate(columns):
-                row[column] = row.pop(f"p{i}")
-            rows.append(row)
+        keys = [int(row[0]) for row in results[0]]
+        found = self._rows(keys, columns, CANDIDATE_COLUMNS)
+        rows = [found[key] for key in keys if key in found]  # (one deleted meanwhile is left out)
         meta = _meta(results[1])
         missing = list(down) + [n for n in missing_agents(meta.get("warning", []), self.config.nodes) if n not in down]
         years = tuple(Facet(str(y), int(n)) for y, n in results[4] if int(y))
@@ -399,15 +421,27 @@ class ClusterEngine:
                         groups=int(_meta(results[7]).get("total_found", ["0"])[0]), facets=Facets(years, sources), missing=missing,
                         exact=total > 0, matched=total)
 
+    def _rows(self, keys: Sequence[int], columns: Sequence[tuple[str, str]], attributes: Sequence[str] = ()) -> dict[int, dict[Any, Any]]:
+        """The ``attributes`` and the positions of ``columns`` ((field, term) pairs) of the
+        articles ``keys``, by key: a full scan of each shard filtered by id, computing the
+        select list only for those articles."""
+        names = ["id", *attributes]
+        selected = ", ".join([*names, *(f"{POSITIONS[f]}[{literal(position_key(t))}] AS p{i}" for i, (f, t) in enumerate(columns))])
+        found: dict[int, dict[Any, Any]] = {}
+        for start in range(0, len(keys), 1000):
+            chunk = keys[start : start + 1000]
+            rows = self._front_query([f"SELECT {selected} FROM {INDEX} WHERE id IN ({', '.join(map(str, chunk))}) "
+                                      f"LIMIT {len(chunk)} OPTION max_matches={max(len(chunk), 20)}"])[0][0]
+            for values in rows:
+                row: dict[Any, Any] = dict(zip(names, values))
+                row.update(zip(columns, values[len(names):]))
+                found[int(values[0])] = row
+        return found
+
     def _positions(self, keys: Sequence[int], columns: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[Any]]:
         """Positions of more terms in the candidates ``keys`` (in that order)."""
-        selected = ", ".join(f"{POSITIONS[f]}[{literal(position_key(t))}] AS p{i}" for i, (f, t) in enumerate(columns))
-        found: dict[int, tuple[Any, ...]] = {}
-        for start in range(0, len(keys), 1000):
-            chunk = ", ".join(str(k) for k in keys[start : start + 1000])
-            rows = self._front_query([f"SELECT id, {selected} FROM {INDEX} WHERE id IN ({chunk}) LIMIT 1000 OPTION max_matches=1000"])[0][0]
-            found.update({int(row[0]): row[1:] for row in rows})
-        return {column: [found.get(k, (None,) * len(columns))[i] for k in keys] for i, column in enumerate(columns)}
+        found = self._rows(keys, columns)
+        return {column: [found[k][column] if k in found else None for k in keys] for column in columns}
 
     def _stored(self, keys: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The stored fields of the hits shown."""

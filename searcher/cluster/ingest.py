@@ -15,8 +15,10 @@ An article is cleaned, segmented and normalized exactly as for the embedded inde
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -90,15 +92,40 @@ def _analyze_one(item: tuple[Article, Segmenter | None]) -> Analyzed:
     return analyze(*item)
 
 
-def analyzed(articles: Iterable[Article], segmenter: Segmenter | None = None, workers: int = WORKERS) -> Iterator[Analyzed]:
-    """``articles`` analyzed, in order, by ``workers`` processes (one per core); in this
-    process for one worker or a few articles."""
-    articles = list(articles)
-    if workers <= 1 or len(articles) < 2 * CHUNK:
-        yield from (analyze(a, segmenter) for a in articles)
+def analyzed(articles: Iterable[Article], segmenter: Segmenter | None = None, workers: int = WORKERS,
+             ahead: int = 64 * CHUNK) -> Iterator[Analyzed]:
+    """``articles`` analyzed, in order, by ``workers`` processes (one per core) started once
+    for the whole stream; in this process for one worker or a few articles. ``articles`` is
+    read in a thread of this process, at most ``ahead`` articles before what was yielded; an
+    error it raises is raised here."""
+    stream = iter(articles)
+    first = list(itertools.islice(stream, 2 * CHUNK))
+    if workers <= 1 or len(first) < 2 * CHUNK:
+        yield from (analyze(a, segmenter) for a in itertools.chain(first, stream))
         return
+    room = threading.BoundedSemaphore(ahead)
+    failed: list[BaseException] = []
+    stop = threading.Event()
+
+    def tasks() -> Iterator[tuple[Article, Segmenter | None]]:
+        try:
+            for article in itertools.chain(first, stream):
+                while not room.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
+                yield article, segmenter
+        except Exception as error:  # raised in the consumer, after what was read before it
+            failed.append(error)
+
     with get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_analyze_one, [(a, segmenter) for a in articles], chunksize=CHUNK)
+        try:
+            for item in pool.imap(_analyze_one, tasks(), chunksize=CHUNK):
+                room.release()
+                yield item
+        finally:
+            stop.set()
+    if failed:
+        raise failed[0]
 
 
 def position_key(term: str) -> str:
