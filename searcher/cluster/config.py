@@ -27,7 +27,7 @@ from ..errors import SearcherError
 __all__ = ["CONFIG_FILE", "ClusterConfig", "Node", "document_key", "shard_of", "write_cluster"]
 
 CONFIG_FILE = "vnsearch-cluster.json"
-LAYOUT_VERSION = 1  # bump when the shards' fields or attributes change: a node of another layout is refused
+LAYOUT_VERSION = 2  # bump when the shards' fields or attributes change: a node of another layout is refused
 INDEX = f"vnsearch_v{LAYOUT_VERSION}"  # the distributed index every node has
 VOCABULARY_FILE = "vocabulary.sqlite"  # beside the configuration: the words and their counts (see vocabulary.py)
 

@@ -394,7 +394,7 @@ class ClusterEngine:
         the best ``size`` come in a second query, by id (Sphinx computes a select list for each
         match, and the positions' JSON lookups for thousands of matches cost more than the search).
         Totals and facets are counted without ranking (:data:`COUNTING`)."""
-        columns = [(f, t) for t in query_plan.terms for f in POSITIONS][:600]
+        columns = [(f, t) for t in dict.fromkeys(map(fold_term, query_plan.terms)) for f in POSITIONS][:600]
         loose = " AND ".join([f"MATCH({literal(query_plan.loose)})", *where])
         condition = " AND ".join([f"MATCH({literal(query_plan.loose if query_plan.long else query_plan.strict)})", *where])
         sort = "published DESC, WEIGHT() DESC" if by_date else "WEIGHT() DESC, id ASC"
@@ -422,7 +422,7 @@ class ClusterEngine:
                         exact=total > 0, matched=total)
 
     def _rows(self, keys: Sequence[int], columns: Sequence[tuple[str, str]], attributes: Sequence[str] = ()) -> dict[int, dict[Any, Any]]:
-        """The ``attributes`` and the positions of ``columns`` ((field, term) pairs) of the
+        """The ``attributes`` and the positions of ``columns`` ((field, folded word) pairs) of the
         articles ``keys``, by key: a full scan of each shard filtered by id, computing the
         select list only for those articles."""
         names = ["id", *attributes]
@@ -439,7 +439,7 @@ class ClusterEngine:
         return found
 
     def _positions(self, keys: Sequence[int], columns: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[Any]]:
-        """Positions of more terms in the candidates ``keys`` (in that order)."""
+        """Positions of more folded words in the candidates ``keys`` (in that order)."""
         found = self._rows(keys, columns)
         return {column: [found[k][column] if k in found else None for k in keys] for column in columns}
 
@@ -535,7 +535,9 @@ def _value(value: Any) -> str:
 
 def _removed(row: dict[str, Any]) -> tuple[str, dict[str, Iterable[str]], dict[str, float]]:
     """What the vocabulary counted for a row that is replaced or deleted."""
-    terms: dict[str, Iterable[str]] = {f: [key[1:] for key in json.loads(row[POSITIONS[f]] or "{}")] for f in POSITIONS}
+    terms: dict[str, Iterable[str]] = {
+        f: [key[1:] for spellings in json.loads(row[POSITIONS[f]] or "{}").values() for key in spellings] for f in POSITIONS
+    }
     return row["doc_id"], terms, {f: float(row[f + "_length"]) for f in POSITIONS}
 
 

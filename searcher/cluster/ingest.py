@@ -6,8 +6,8 @@ An article is cleaned, segmented and normalized exactly as for the embedded inde
 * full-text fields Sphinx indexes word by word: ``title`` and ``body`` (the normalized
   syllables: ``công đoàn viên chức``), ``title_folded`` and ``body_folded`` (without
   diacritics: ``cong doan vien chuc``) and ``words`` (pyvi's words, folded: ``cong_doan_vien_chuc``);
-* ``title_positions`` and ``body_positions``: each term with its positions, as the embedded
-  analyzer places them (a word's syllables consecutive, words :data:`WORD_GAP` apart), from
+* ``title_positions`` and ``body_positions``: each term with its positions (grouped by their
+  folded form), as the embedded analyzer places them (a word's syllables consecutive, words :data:`WORD_GAP` apart), from
   which vnsearch's own ranking is computed for the best candidates (:mod:`.candidates`);
 * attributes: the id, the stored title and text (for snippets and ``document(id)``), url, file,
   source, metadata, the day and year of publication, lengths, and the near-duplicate group.
@@ -134,7 +134,12 @@ def position_key(term: str) -> str:
 
 
 def _positions(where: dict[str, list[int]]) -> str:
-    return json.dumps({position_key(t): p for t, p in where.items()}, ensure_ascii=False, separators=(",", ":"))
+    """``{"tcong": {"tcông": [0, 7], "tcong": [31]}, …}``: each spelling's positions under its
+    folded form, so that one look-up brings every spelling of a word (:mod:`.candidates`)."""
+    nested: dict[str, dict[str, list[int]]] = {}
+    for term, positions in where.items():
+        nested.setdefault(position_key(fold_term(term)), {})[position_key(term)] = positions
+    return json.dumps(nested, ensure_ascii=False, separators=(",", ":"))
 
 
 def row_values(item: Analyzed, group: int) -> dict[str, Any]:

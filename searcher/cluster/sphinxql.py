@@ -158,7 +158,7 @@ def _reason(error: Exception) -> str:
 
 def missing_agents(warnings: Iterable[str], nodes: Sequence[Node]) -> list[Node]:
     """The nodes named as failed agents in Sphinx's warnings
-    (``index vnsearch_v1: agent 127.0.0.1:9309: connect() failed …``)."""
+    (``index vnsearch_v2: agent 127.0.0.1:9309: connect() failed …``)."""
     found = []
     for node in nodes:
         if any(f"agent {node.host}:{node.agent_port}" in warning for warning in warnings):
