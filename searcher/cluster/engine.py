@@ -217,7 +217,7 @@ class ClusterEngine:
             sig = item.signature
             group = grouping.add(item.article.id, _signature(sig))
             rows.setdefault(self._shard_node(item.article.id).name, []).append(row_values(item, group))
-            added.append((item.article.id, {f: item.positions[f].keys() for f in POSITIONS}, item.lengths, sig, group))
+            added.append((item.article.id, {f: item.terms[f] for f in POSITIONS}, item.lengths, sig, group))
         for name, values in rows.items():
             node = self._node(name)
             self._connection(node).one(_replace(node.shard, values))

@@ -49,19 +49,20 @@ class Analyzed:
 
     article: Article
     key: int  # the cluster's document number
-    fingerprint: str
-    fields: dict[str, str]  # full-text fields
-    positions: dict[str, dict[str, list[int]]]  # per field ("title", "body"): term -> positions
+    row: dict[str, Any]  # the shard's columns but the near-duplicate group (see row_values)
+    terms: dict[str, tuple[str, ...]]  # per field ("title", "body"): its distinct terms
     lengths: dict[str, float]  # per field, as Whoosh keeps them
     signature: bytes  # MinHash (near-duplicates)
     characters: int  # of text analyzed
 
 
 def analyze(article: Article, segmenter: Segmenter | None = None) -> Analyzed:
-    """``article`` analyzed as the embedded index analyzes it."""
+    """``article`` analyzed as the embedded index analyzes it (in a worker process: what is
+    sent back is the row's text, which pickles cheaply)."""
     texts = {"title": clean(article.title) if article.headline else "", "body": clean(article.text)}
     fields: dict[str, str] = {}
-    positions: dict[str, dict[str, list[int]]] = {}
+    positions: dict[str, str] = {}
+    terms: dict[str, tuple[str, ...]] = {}
     lengths: dict[str, float] = {}
     joined: list[str] = []
     for name, text in texts.items():
@@ -78,14 +79,32 @@ def analyze(article: Article, segmenter: Segmenter | None = None) -> Analyzed:
         fields[name] = " ".join(match_term(t) for t in syllables)
         fields[name + "_folded"] = " ".join(match_term(fold_term(t)) for t in syllables)
         joined += ["_".join(match_term(fold_term(t)) for t in word) for word in found]
-        positions[name] = where
+        positions[name] = _positions(where)
+        terms[name] = tuple(where)
         lengths[name] = stored_length(count)
     fields["words"] = " ".join([EVERY, *joined])
-    return Analyzed(
-        article=article, key=document_key(article.id), fingerprint=fingerprint(article), fields=fields,
-        positions=positions, lengths=lengths, signature=signature(texts["body"]).tobytes(),
-        characters=len(texts["title"]) + len(texts["body"]),
-    )
+    key = document_key(article.id)
+    row = {
+        "id": key,
+        **fields,
+        "doc_id": article.id,
+        "title_text": texts["title"] if article.headline else clean(article.title),
+        "body_text": texts["body"],
+        "url": article.url or "",
+        "file": article.file or "",
+        "source": article.source or "",
+        "metadata": json.dumps([list(pair) for pair in article.metadata], ensure_ascii=False) if article.metadata else "",
+        "fingerprint": fingerprint(article),
+        "title_positions": positions["title"],
+        "body_positions": positions["body"],
+        "published": article.date.toordinal() if article.date else 0,
+        "year": article.date.year if article.date else 0,
+        "headline": int(article.headline),
+        "title_length": int(lengths["title"]),
+        "body_length": int(lengths["body"]),
+    }
+    return Analyzed(article=article, key=key, row=row, terms=terms, lengths=lengths, signature=signature(texts["body"]).tobytes(),
+                    characters=len(texts["title"]) + len(texts["body"]))
 
 
 def _analyze_one(item: tuple[Article, Segmenter | None]) -> Analyzed:
@@ -143,25 +162,6 @@ def _positions(where: dict[str, list[int]]) -> str:
 
 
 def row_values(item: Analyzed, group: int) -> dict[str, Any]:
-    """The column values of ``item``'s row (see config.FIELDS and the attributes)."""
-    article = item.article
-    return {
-        "id": item.key,
-        **item.fields,
-        "doc_id": article.id,
-        "title_text": clean(article.title),
-        "body_text": clean(article.text),
-        "url": article.url or "",
-        "file": article.file or "",
-        "source": article.source or "",
-        "metadata": json.dumps([list(pair) for pair in article.metadata], ensure_ascii=False) if article.metadata else "",
-        "fingerprint": item.fingerprint,
-        "title_positions": _positions(item.positions["title"]),
-        "body_positions": _positions(item.positions["body"]),
-        "published": article.date.toordinal() if article.date else 0,
-        "year": article.date.year if article.date else 0,
-        "headline": int(article.headline),
-        "title_length": int(item.lengths["title"]),
-        "body_length": int(item.lengths["body"]),
-        "grp": int(np.uint64(group) & np.uint64((1 << 63) - 1)),
-    }
+    """The column values of ``item``'s row (see config.FIELDS and the attributes), in the
+    near-duplicate group ``group``."""
+    return {**item.row, "grp": int(np.uint64(group) & np.uint64((1 << 63) - 1))}

@@ -8,6 +8,7 @@ Every failure becomes one line naming the node:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -42,6 +43,7 @@ def literal(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called for every syllable at ingest
 def match_term(term: str) -> str:
     """A term as the shards index it: itself when Sphinx keeps it whole as one word (letters of
     Vietnamese, digits), else ``zz`` and a hash of it (``covid-19``, ``23.155``, a URL, a word in
