@@ -104,8 +104,8 @@ def test_config_writes_each_nodes_searchd_conf(tmp_path: Path) -> None:
     assert f"searchd --config {tmp_path / 'c' / 'node2' / 'searchd.conf'}" in result.output
     conf = (tmp_path / "c" / "node2" / "searchd.conf").read_text()
     assert "listen = 127.0.0.1:9402:mysql41" in conf and "listen = 127.0.0.1:9403\n" in conf
-    assert "local = vnsearch_v2_node2" in conf
-    assert "agent = 127.0.0.1:9401:vnsearch_v2_node1" in conf and "agent = 127.0.0.1:9405:vnsearch_v2_node3" in conf
+    assert "local = vnsearch_v3_node2" in conf
+    assert "agent = 127.0.0.1:9401:vnsearch_v3_node1" in conf and "agent = 127.0.0.1:9405:vnsearch_v3_node3" in conf
     assert "U+1EA0..U+1EF9" in conf and ", _," in conf  # every Vietnamese letter, and joined words
     assert "binlog_flush = 1" in conf
     assert json.loads((tmp_path / "c" / CONFIG_FILE).read_text())["nodes"][2]["port"] == 9404
@@ -241,5 +241,5 @@ def test_a_wrong_address_is_one_line_naming_the_node(tmp_path: Path) -> None:
 
 def test_a_node_of_another_configuration_is_refused_naming_it(tmp_path: Path, cluster: ClusterConfig) -> None:
     other = write_cluster(tmp_path / "other", 1, ports=[(cluster.nodes[1].port, cluster.nodes[1].agent_port)])
-    with pytest.raises(SearcherError, match=rf"^node1 \({cluster.nodes[1].host}:{cluster.nodes[1].port}\) has no index vnsearch_v2_node1 "):
+    with pytest.raises(SearcherError, match=rf"^node1 \({cluster.nodes[1].host}:{cluster.nodes[1].port}\) has no index vnsearch_v3_node1 "):
         ClusterEngine(other.path).search("cong doan")

@@ -56,7 +56,7 @@ from ..segment import Segmenter
 from ..sources import article_from_record, read_paths
 from ..synonyms import INDEX_FILE, Synonyms, load
 from .candidates import POSITIONS, Candidates
-from .config import INDEX, ClusterConfig, Node, document_key, shard_of
+from .config import INDEX, SHARD_COLUMNS, STORE, STORE_COLUMNS, ClusterConfig, Node, document_key, shard_of
 from .ingest import WORKERS, Analyzed, analyzed, position_key, row_values
 from .sphinxql import Connection, NodeDown, literal, missing_agents
 from .translate import Plan, count_expression, filters, group_expression, plan
@@ -135,8 +135,9 @@ class ClusterEngine:
             old = self._existing(node, [key], full=True)
             if key not in old:
                 return False
-            self._connection(node).one(f"DELETE FROM {node.shard} WHERE id = {key}")
-            self._connection(node).one(f"FLUSH RTINDEX {node.shard}")
+            for index in (node.shard, node.store):
+                self._connection(node).one(f"DELETE FROM {index} WHERE id = {key}")
+                self._connection(node).one(f"FLUSH RTINDEX {index}")
             self._store.change([], [_removed(old[key])])
         self.vocabulary.refresh(force=True)
         return True
@@ -186,7 +187,8 @@ class ClusterEngine:
             if added or updated:
                 # Acknowledged only once on disk: Sphinx 2.2's binlog alone did not bring a shard back after kill -9 here.
                 for node in self.config.nodes:
-                    self._connection(node).one(f"FLUSH RTINDEX {node.shard}")
+                    for index in (node.shard, node.store):
+                        self._connection(node).one(f"FLUSH RTINDEX {index}")
         self.vocabulary.refresh(force=True)
         return IndexReport(added=added, updated=updated, unchanged=unchanged[0], skipped=tuple(skipped), repaired=tuple(repaired))
 
@@ -220,21 +222,23 @@ class ClusterEngine:
             added.append((item.article.id, {f: item.terms[f] for f in POSITIONS}, item.lengths, sig, group))
         for name, values in rows.items():
             node = self._node(name)
-            self._connection(node).one(_replace(node.shard, values))
+            self._connection(node).one(_replace(node.shard, [{c: row[c] for c in SHARD_COLUMNS} for row in values]))
+            self._connection(node).one(_replace(node.store, [{c: row[c] for c in STORE_COLUMNS} for row in values]))
         removed = [old.pop(item.key) for item in batch if item.key in old]
         self._store.change(added, [_removed(row) for row in removed])
         return len(batch) - len(removed), len(removed)
 
     def _existing(self, node: Node, keys: Sequence[int], full: bool) -> dict[int, dict[str, Any]]:
-        """The rows of ``keys`` on ``node``'s shard: fingerprints, or (``full``) what the vocabulary counted."""
+        """The rows of ``keys`` on ``node``'s shard: fingerprints, or (``full``, from its store) what the vocabulary counted."""
         if not keys:
             return {}
-        columns = "id, doc_id, fingerprint" + (", title_positions, body_positions, title_length, body_length" if full else "")
+        columns = "id, doc_id, " + ("title_positions, body_positions, title_length, body_length" if full else "fingerprint")
+        index = node.store if full else node.shard
         names = [c.strip() for c in columns.split(",")]
         found = {}
         for start in range(0, len(keys), 1000):
             chunk = ", ".join(str(k) for k in keys[start : start + 1000])
-            rows = self._connection(node).one(f"SELECT {columns} FROM {node.shard} WHERE id IN ({chunk}) LIMIT 1000 OPTION max_matches=1000")
+            rows = self._connection(node).one(f"SELECT {columns} FROM {index} WHERE id IN ({chunk}) LIMIT 1000 OPTION max_matches=1000")
             found.update({int(row[0]): dict(zip(names, row)) for row in rows})
         return found
 
@@ -310,7 +314,7 @@ class ClusterEngine:
         """The stored article with this id (read from its shard), or None."""
         key = document_key(doc_id)
         node = self._shard_node(doc_id)
-        rows = self._connection(node).one(f"SELECT {PAGE_COLUMNS} FROM {node.shard} WHERE id = {key}")
+        rows = self._connection(node).one(f"SELECT {PAGE_COLUMNS} FROM {node.store} WHERE id = {key}")
         if not rows or rows[0][0] != doc_id:
             return None
         return article_from_stored(_stored_fields(dict(zip(_names(PAGE_COLUMNS), rows[0]))))
@@ -390,16 +394,17 @@ class ClusterEngine:
         having some of the words, not only those having all); the totals and facets of what
         the embedded engine matches (for a short query, every group).
 
-        The shards rank every match but send back only ids; the attributes and positions of
-        the best ``size`` come in a second query, by id (Sphinx computes a select list for each
-        match, and the positions' JSON lookups for thousands of matches cost more than the search).
-        Totals and facets are counted without ranking (:data:`COUNTING`)."""
+        The shards rank every match and send back the best ``size`` with their small
+        attributes; the positions of the query's words in those come in a second query, from
+        the stores, by id (Sphinx computes the select list of every match it keeps: the JSON
+        look-ups for all the matches cost more than the search). Totals and facets are counted
+        without ranking (:data:`COUNTING`)."""
         columns = [(f, t) for t in dict.fromkeys(map(fold_term, query_plan.terms)) for f in POSITIONS][:600]
         loose = " AND ".join([f"MATCH({literal(query_plan.loose)})", *where])
         condition = " AND ".join([f"MATCH({literal(query_plan.loose if query_plan.long else query_plan.strict)})", *where])
         sort = "published DESC, WEIGHT() DESC" if by_date else "WEIGHT() DESC, id ASC"
         statements = [
-            f"SELECT id FROM {INDEX} WHERE {loose} ORDER BY {sort} LIMIT {size} OPTION {OPTIONS}, max_matches={size}",
+            f"SELECT id, {', '.join(CANDIDATE_COLUMNS)} FROM {INDEX} WHERE {loose} ORDER BY {sort} LIMIT {size} OPTION {OPTIONS}, max_matches={size}",
             "SHOW META",
             f"SELECT id FROM {INDEX} WHERE {condition} LIMIT 1 OPTION {COUNTING}, max_matches=1",
             "SHOW META",
@@ -409,9 +414,11 @@ class ClusterEngine:
             "SHOW META",
         ]
         results, down = self._front_query(statements)
-        keys = [int(row[0]) for row in results[0]]
-        found = self._rows(keys, columns, CANDIDATE_COLUMNS)
-        rows = [found[key] for key in keys if key in found]  # (one deleted meanwhile is left out)
+        rows = [dict(zip(("id", *CANDIDATE_COLUMNS), values)) for values in results[0]]
+        keys = [int(row["id"]) for row in rows]
+        found = self._rows(keys, columns)
+        for key, row in zip(keys, rows):
+            row.update(found.get(key, {}))
         meta = _meta(results[1])
         missing = list(down) + [n for n in missing_agents(meta.get("warning", []), self.config.nodes) if n not in down]
         years = tuple(Facet(str(y), int(n)) for y, n in results[4] if int(y))
@@ -421,21 +428,19 @@ class ClusterEngine:
                         groups=int(_meta(results[7]).get("total_found", ["0"])[0]), facets=Facets(years, sources), missing=missing,
                         exact=total > 0, matched=total)
 
-    def _rows(self, keys: Sequence[int], columns: Sequence[tuple[str, str]], attributes: Sequence[str] = ()) -> dict[int, dict[Any, Any]]:
-        """The ``attributes`` and the positions of ``columns`` ((field, folded word) pairs) of the
-        articles ``keys``, by key: a full scan of each shard filtered by id, computing the
-        select list only for those articles."""
-        names = ["id", *attributes]
-        selected = ", ".join([*names, *(f"{POSITIONS[f]}[{literal(position_key(t))}] AS p{i}" for i, (f, t) in enumerate(columns))])
+    def _rows(self, keys: Sequence[int], columns: Sequence[tuple[str, str]]) -> dict[int, dict[Any, Any]]:
+        """The positions of ``columns`` ((field, folded word) pairs) in the articles ``keys``,
+        by key, from the stores (a full scan of each, filtered by id: the JSON look-ups are
+        made for those articles only)."""
         found: dict[int, dict[Any, Any]] = {}
+        if not columns:
+            return found
+        selected = ", ".join(["id", *(f"{POSITIONS[f]}[{literal(position_key(t))}] AS p{i}" for i, (f, t) in enumerate(columns))])
         for start in range(0, len(keys), 1000):
             chunk = keys[start : start + 1000]
-            rows = self._front_query([f"SELECT {selected} FROM {INDEX} WHERE id IN ({', '.join(map(str, chunk))}) "
+            rows = self._front_query([f"SELECT {selected} FROM {STORE} WHERE id IN ({', '.join(map(str, chunk))}) "
                                       f"LIMIT {len(chunk)} OPTION max_matches={max(len(chunk), 20)}"])[0][0]
-            for values in rows:
-                row: dict[Any, Any] = dict(zip(names, values))
-                row.update(zip(columns, values[len(names):]))
-                found[int(values[0])] = row
+            found.update({int(values[0]): dict(zip(columns, values[1:])) for values in rows})
         return found
 
     def _positions(self, keys: Sequence[int], columns: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[Any]]:
@@ -447,7 +452,7 @@ class ClusterEngine:
         """The stored fields of the hits shown."""
         if not keys:
             return {}
-        rows = self._front_query([f"SELECT id, {PAGE_COLUMNS} FROM {INDEX} WHERE id IN ({', '.join(map(str, keys))}) "
+        rows = self._front_query([f"SELECT id, {PAGE_COLUMNS} FROM {STORE} WHERE id IN ({', '.join(map(str, keys))}) "
                                   f"LIMIT {len(keys)} OPTION max_matches={max(len(keys), 20)}"])[0][0]
         names = ["id", *_names(PAGE_COLUMNS)]
         return {int(row[0]): _stored_fields(dict(zip(names, row))) for row in rows}
