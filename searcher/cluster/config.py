@@ -4,8 +4,8 @@
 
 writes ``./cluster/vnsearch-cluster.json`` (what vnsearch reads: the nodes' addresses) and
 one folder per node with its ``searchd.conf`` and data directory. Each node holds one shard
-(a real-time index) and a distributed index over its own shard and the others' (as agents),
-so any node can answer a search for the whole cluster::
+(two real-time indexes: the searched one, and a store read by id) and distributed indexes
+over its own and the others' (as agents), so any node can answer a search for the whole cluster::
 
     searchd --config ./cluster/node1/searchd.conf
     searchd --config ./cluster/node2/searchd.conf
