@@ -1,6 +1,7 @@
 """The vnsearch command, through click's CliRunner: output, JSON shape, exact error messages."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -158,7 +159,8 @@ def test_bad_option_value(index: str) -> None:
 
 def test_every_command_has_help_with_an_example() -> None:
     for command in ["index", "search", "serve", "rebuild", "info", "analyze"]:
-        assert "Example" in run(command, "--help").stdout
+        # The heading alone is not an example: a command line to copy must follow it.
+        assert re.search(rf"Examples?:\n +vnsearch {command} ", run(command, "--help").stdout), command
 
 
 def test_search_keeps_only_the_source_asked_for(tmp_path: Path) -> None:
