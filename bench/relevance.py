@@ -136,7 +136,7 @@ class JudgedSet:
     judgments: dict[str, dict[str, int]]  # qid -> document -> grade, for the queries scored
     metrics: dict[str, Metric]
     kinds: dict[str, str]  # qid -> kind of topic (news-dev), or of query
-    halves: dict[str, frozenset[str]] = field(default_factory=dict)  # "A"/"B" -> qids (news-dev)
+    halves: dict[str, frozenset[str]] = field(default_factory=dict)  # "A"/"B" -> qids (the sets tuned on)
 
 
 def fold_query(text: str) -> str:
@@ -209,7 +209,8 @@ def load_own_questions() -> JudgedSet:
         },
         judgments={q["qid"]: {q["doc"]: 1} for q in questions},
         metrics=ANSWER_METRICS,
-        kinds={q["qid"]: "typed with diacritics" if q["accented"] else "typed without" for q in questions},
+        kinds=(kinds := {q["qid"]: "typed with diacritics" if q["accented"] else "typed without" for q in questions}),
+        halves=halves({"qid": qid, "kind": kind} for qid, kind in kinds.items()),
     )
 
 
@@ -221,7 +222,8 @@ def load_known_keywords() -> JudgedSet:
                  "in title order": {q["qid"]: q["in_title_order"] for q in queries}},
         judgments={q["qid"]: {q["doc"]: 1} for q in queries},
         metrics=ANSWER_METRICS,
-        kinds={q["qid"]: f"{len(q['query'].split())} words" for q in queries},
+        kinds=(kinds := {q["qid"]: f"{len(q['query'].split())} words" for q in queries}),
+        halves=halves({"qid": qid, "kind": kind} for qid, kind in kinds.items()),
     )
 
 

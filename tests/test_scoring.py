@@ -63,3 +63,35 @@ def test_engine_scores_one_word_as_computed_by_hand(engine: SearchEngine) -> Non
 
     assert hits["a"] == pytest.approx(expected(1, 1, 0), abs=1e-4)
     assert hits["b"] == pytest.approx(expected(0, 1, 1), abs=1e-4)
+
+
+def test_a_word_typed_without_diacritics_is_in_as_many_articles_as_have_any_spelling(engine: SearchEngine) -> None:
+    # ``thu`` is thủ in a and thứ in a and b: its spellings' counts add up to 3 of 3 articles, as
+    # if every article had it (idf almost 0); it is in 2, and weighs idf(2, 3).
+    engine.add_documents([
+        {"id": "a", "title": "Thủ môn", "text": "Thủ môn thứ nhất ."},
+        {"id": "b", "title": "Thời tiết", "text": "Thứ hai trời nắng ."},
+        {"id": "c", "title": "Bóng đá", "text": "Đội tuyển thắng ."},
+    ])
+    hits = {hit.id: hit.score for hit in engine.search("thu").hits}
+    assert set(hits) == {"a", "b"}
+    p = PARAMS
+    bodies = [4, 4, 3]
+    body_norm = 1 - p.body_b + p.body_b * bodies[1] / (sum(bodies) / 3)
+    assert hits["b"] == pytest.approx(idf(2, 3) * (p.k1 + 1) / (1 + p.k1 * body_norm), abs=1e-4)  # thứ, the likelier, weighs 1
+
+
+def test_an_article_whose_title_has_every_word_comes_first(engine: SearchEngine) -> None:
+    # Three words of a title typed without diacritics, in another order: the article sought has
+    # them all in its title, in its own spellings; another has two of them side by side in its
+    # title and the third in its body.
+    engine.add_documents([
+        {"id": "sought", "title": "Cặp phượt thủ tông trúng cụ ông trên quốc lộ",
+         "text": "Hai phượt thủ đi xe phân khối lớn tông trúng một cụ ông đang qua đường ."},
+        {"id": "other", "title": "Chồng cũ cặp bồ gây đổ vỡ",
+         "text": "Người chồng cũ cặp bồ khiến gia đình tan vỡ , vợ con thu dọn đồ đạc ."},
+        {"id": "third", "title": "Giá vàng hôm nay", "text": "Giá vàng thu hút người mua ."},
+        {"id": "d", "title": "Thời tiết", "text": "Trời nắng nóng ."},
+        {"id": "e", "title": "Bóng đá", "text": "Đội tuyển thắng ."},
+    ])
+    assert [hit.id for hit in engine.search("thu cu cap").hits] == ["sought", "other"]
