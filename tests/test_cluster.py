@@ -104,8 +104,8 @@ def test_config_writes_each_nodes_searchd_conf(tmp_path: Path) -> None:
     assert f"searchd --config {tmp_path / 'c' / 'node2' / 'searchd.conf'}" in result.output
     conf = (tmp_path / "c" / "node2" / "searchd.conf").read_text()
     assert "listen = 127.0.0.1:9402:mysql41" in conf and "listen = 127.0.0.1:9403\n" in conf
-    assert "local = vnsearch_v1_node2" in conf
-    assert "agent = 127.0.0.1:9401:vnsearch_v1_node1" in conf and "agent = 127.0.0.1:9405:vnsearch_v1_node3" in conf
+    assert "local = vnsearch_v3_node2" in conf
+    assert "agent = 127.0.0.1:9401:vnsearch_v3_node1" in conf and "agent = 127.0.0.1:9405:vnsearch_v3_node3" in conf
     assert "U+1EA0..U+1EF9" in conf and ", _," in conf  # every Vietnamese letter, and joined words
     assert "binlog_flush = 1" in conf
     assert json.loads((tmp_path / "c" / CONFIG_FILE).read_text())["nodes"][2]["port"] == 9404
@@ -146,6 +146,22 @@ def test_reindexing_replaces_deleting_removes_and_reports_per_article(tmp_path: 
     assert engine.delete("k2") and not engine.delete("k2")
     assert "k2" not in [h.id for h in engine.search("chim canh cut nam cuc").hits] and engine.document("k2") is None
     assert engine.delete("k1")
+
+
+def test_an_ingest_of_many_batches_through_worker_processes_reports_and_counts_each_article(tmp_path: Path) -> None:
+    places = ["Quảng Ngãi", "Đà Nẵng", "Huế", "Cần Thơ", "Hà Giang"]
+    records = [{"id": f"many-{i}", "title": f"Bản tin số {i} ở {places[i % 5]}", "text": f"Mưa lớn ở {places[i % 5]}, bản tin số {i}."}
+               for i in range(600)]
+    with running_cluster(tmp_path / "cluster", 2) as config:
+        engine = ClusterEngine(config.path, workers=2)
+        report = engine.add_documents(records[:300] + [{"id": "many-no-text", "title": "no text"}] + records[300:])
+        assert (report.added, report.updated, report.unchanged, [s.item for s in report.skipped]) == (600, 0, 0, ["many-no-text"])
+        changed = [{**r, "text": f"Nắng nóng ở {places[i % 5]}."} if i % 100 == 7 else r for i, r in enumerate(records)]
+        report = engine.add_documents(changed)
+        assert (report.added, report.updated, report.unchanged) == (0, 6, 594)
+        assert engine.vocabulary.doc_frequency("body", "nắng") == 6 and engine.vocabulary.doc_frequency("body", "mưa") == 594
+        assert {h.id for h in engine.search("nang nong", limit=10).hits} == {f"many-{i}" for i in range(7, 600, 100)}
+        assert engine.info().documents == 600
 
 
 HOSTILE = [
@@ -225,5 +241,5 @@ def test_a_wrong_address_is_one_line_naming_the_node(tmp_path: Path) -> None:
 
 def test_a_node_of_another_configuration_is_refused_naming_it(tmp_path: Path, cluster: ClusterConfig) -> None:
     other = write_cluster(tmp_path / "other", 1, ports=[(cluster.nodes[1].port, cluster.nodes[1].agent_port)])
-    with pytest.raises(SearcherError, match=rf"^node1 \({cluster.nodes[1].host}:{cluster.nodes[1].port}\) has no index vnsearch_v1_node1 "):
+    with pytest.raises(SearcherError, match=rf"^node1 \({cluster.nodes[1].host}:{cluster.nodes[1].port}\) has no index vnsearch_v3_node1 "):
         ClusterEngine(other.path).search("cong doan")

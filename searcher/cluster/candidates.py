@@ -1,7 +1,7 @@
 """The best candidates of a query, fetched from the cluster, as the arrays vnsearch ranks.
 
 The shards find and pre-rank the matches; the best few hundred come back with the
-positions of the query's spellings in their title and body (JSON attributes written at
+positions of the query's words (every spelling of each) in their title and body (JSON attributes written at
 ingest, so Sphinx sends only the terms asked for). :class:`Candidates` presents them with
 the interface :func:`searcher.matching.rank` reads an index through (postings, positions,
 lengths) and the cluster's vocabulary for everything global (document frequencies,
@@ -18,7 +18,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .. import schema as s
+from ..analysis import fold_term
 from ..reader import EMPTY, Postings
+from .ingest import position_key
 from .vocabulary import Vocabulary
 
 __all__ = ["Candidates"]
@@ -35,7 +37,8 @@ class Candidates:
 
     def __init__(self, vocabulary: Vocabulary, rows: Sequence[dict[Any, Any]], columns: Sequence[tuple[str, str]], fetch: Fetch):
         """``rows``: the candidates' attributes, with the positions of ``columns`` ((field,
-        term) pairs) in their keys; ``fetch`` brings the positions of others when asked."""
+        folded word) pairs: each a JSON object of the word's spellings) in their keys; ``fetch``
+        brings those of other folded words when asked."""
         self.vocabulary = vocabulary
         self.rows = rows
         self.size = len(rows)
@@ -44,29 +47,42 @@ class Candidates:
         self.live = np.ones(self.size, dtype=bool)
         self._fetch = fetch
         self._raw: dict[tuple[str, str], list[Any]] = {c: [r.get(c) for r in rows] for c in columns}
-        self._positions: dict[tuple[str, str], np.ndarray] = {}
+        self._spellings: dict[tuple[str, str], list[tuple[int, dict[str, list[int]]]]] = {}
+        self._found: dict[tuple[str, str], tuple[Postings, np.ndarray]] = {}
         self._local: dict[Hashable, Any] = {}
         self._lengths = {f: np.array([r[f + "_length"] for r in rows], dtype=np.float32) for f in POSITIONS}
 
     # -- what matching reads ---------------------------------------------------------------
 
-    def _keys(self, field: str, term: str) -> np.ndarray:
-        """Sorted ``doc << 32 | position`` of ``term`` in ``field``."""
-        if (field, term) not in self._positions:
-            if (field, term) not in self._raw:
-                self._raw.update(self._fetch(self.keys, [(field, term)]))
-            found = [(doc << 32) + np.array(json.loads(raw), dtype=np.int64)
-                     for doc, raw in enumerate(self._raw.get((field, term), ())) if raw]
-            self._positions[field, term] = np.concatenate(found) if found else EMPTY
-        return self._positions[field, term]
+    def _read(self, field: str, term: str) -> tuple[Postings, np.ndarray]:
+        """``term``'s postings in ``field`` and its sorted ``doc << 32 | position`` keys (the
+        candidates are read in order, each one's positions in order)."""
+        if (field, term) not in self._found:
+            folded = fold_term(term)
+            if (field, folded) not in self._spellings:
+                if (field, folded) not in self._raw:
+                    self._raw.update(self._fetch(self.keys, [(field, folded)]))
+                self._spellings[field, folded] = [(doc, json.loads(raw)) for doc, raw in enumerate(self._raw.pop((field, folded))) if raw]
+            key = position_key(term)
+            docs: list[int] = []
+            frequencies: list[int] = []
+            keys: list[int] = []
+            for doc, spellings in self._spellings[field, folded]:
+                found = spellings.get(key)
+                if found:
+                    docs.append(doc)
+                    frequencies.append(len(found))
+                    base = doc << 32
+                    keys += [base + position for position in found]
+            postings = Postings(np.array(docs, dtype=np.int32), np.array(frequencies, dtype=np.float32))
+            self._found[field, term] = (postings, np.array(keys, dtype=np.int64) if keys else EMPTY)
+        return self._found[field, term]
 
     def postings(self, field: str, term: str) -> Postings:
-        keys = self._keys(field, term)
-        docs, frequencies = np.unique(keys >> 32, return_counts=True)
-        return Postings(docs.astype(np.int32), frequencies.astype(np.float32))
+        return self._read(field, term)[0]
 
     def positions(self, field: str, term: str, among: np.ndarray | None = None) -> np.ndarray:
-        keys = self._keys(field, term)
+        keys = self._read(field, term)[1]
         if among is None or keys.size == 0:
             return keys
         inside = np.zeros(self.size, dtype=bool)

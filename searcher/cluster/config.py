@@ -4,8 +4,8 @@
 
 writes ``./cluster/vnsearch-cluster.json`` (what vnsearch reads: the nodes' addresses) and
 one folder per node with its ``searchd.conf`` and data directory. Each node holds one shard
-(a real-time index) and a distributed index over its own shard and the others' (as agents),
-so any node can answer a search for the whole cluster::
+(two real-time indexes: the searched one, and a store read by id) and distributed indexes
+over its own and the others' (as agents), so any node can answer a search for the whole cluster::
 
     searchd --config ./cluster/node1/searchd.conf
     searchd --config ./cluster/node2/searchd.conf
@@ -24,10 +24,10 @@ from pathlib import Path
 from ..duplicates import group_key
 from ..errors import SearcherError
 
-__all__ = ["CONFIG_FILE", "ClusterConfig", "Node", "document_key", "shard_of", "write_cluster"]
+__all__ = ["CONFIG_FILE", "INDEX", "STORE", "ClusterConfig", "Node", "document_key", "shard_of", "write_cluster"]
 
 CONFIG_FILE = "vnsearch-cluster.json"
-LAYOUT_VERSION = 1  # bump when the shards' fields or attributes change: a node of another layout is refused
+LAYOUT_VERSION = 3  # bump when the shards' fields or attributes change: a node of another layout is refused
 INDEX = f"vnsearch_v{LAYOUT_VERSION}"  # the distributed index every node has
 VOCABULARY_FILE = "vocabulary.sqlite"  # beside the configuration: the words and their counts (see vocabulary.py)
 
@@ -36,11 +36,21 @@ VOCABULARY_FILE = "vocabulary.sqlite"  # beside the configuration: the words and
 # lowercased by vnsearch's analyzer, so nothing is mapped; × and ÷ are left out.
 CHARSET_TABLE = "0..9, a..z, _, U+00E0..U+00F6, U+00F8..U+00FF, U+0100..U+01B4, U+1EA0..U+1EF9"
 
+# Each node has two real-time indexes. The shard is searched: the analyzed fields and small
+# attributes. Its store holds what is read for a few hundred articles at most (the positions of
+# candidates, the texts of hits), by id: Sphinx copies the long strings of every match it keeps,
+# which made keeping 300 matches of the shard cost 2-3 times more when they lived in it.
 FIELDS = ("title", "body", "title_folded", "body_folded", "words")
-STRINGS = ("doc_id", "title_text", "body_text", "url", "file", "source", "metadata", "fingerprint", "signature", "analyzed_title", "analyzed_body")
-JSONS = ("title_positions", "body_positions")
+STRINGS = ("doc_id", "source", "fingerprint")
 UINTS = ("published", "year", "headline", "title_length", "body_length")
 BIGINTS = ("grp",)
+STORE_FIELDS = ("none",)  # a real-time index needs a field: always empty
+STORE_STRINGS = ("doc_id", "title_text", "body_text", "url", "file", "source", "metadata")
+STORE_JSONS = ("title_positions", "body_positions")
+STORE_UINTS = ("published", "headline", "title_length", "body_length")
+SHARD_COLUMNS = ("id", *FIELDS, *STRINGS, *UINTS, *BIGINTS)
+STORE_COLUMNS = ("id", *STORE_STRINGS, *STORE_JSONS, *STORE_UINTS)
+STORE = f"{INDEX}_store"  # the distributed index of every node's store
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,10 @@ class Node:
     @property
     def shard(self) -> str:
         return f"{INDEX}_{self.name}"
+
+    @property
+    def store(self) -> str:
+        return f"{INDEX}_{self.name}_store"
 
 
 @dataclass(frozen=True)
@@ -101,27 +115,16 @@ class ClusterConfig:
         return cls(path, nodes)
 
     def searchd_conf(self, node: Node) -> str:
-        """The ``searchd`` configuration of ``node``: its shard, the distributed index, the daemon."""
+        """The ``searchd`` configuration of ``node``: its shard and store, the distributed indexes, the daemon."""
         data = (self.folder / node.folder / "data").resolve()
         lines = [f"# vnsearch cluster node {node.name}: start it with  searchd --config {self.folder.resolve() / node.folder / 'searchd.conf'}", ""]
-        lines += [f"index {node.shard}", "{", "    type = rt", f"    path = {data / 'shard'}"]
-        lines += [f"    rt_field = {name}" for name in FIELDS]
-        lines += [f"    rt_attr_string = {name}" for name in STRINGS]
-        lines += [f"    rt_attr_json = {name}" for name in JSONS]
-        lines += [f"    rt_attr_uint = {name}" for name in UINTS]
-        lines += [f"    rt_attr_bigint = {name}" for name in BIGINTS]
+        lines += _rt_index(node.shard, data / "shard", FIELDS, STRINGS, (), UINTS, BIGINTS)
+        lines += _rt_index(node.store, data / "store", STORE_FIELDS, STORE_STRINGS, STORE_JSONS, STORE_UINTS, ())
+        for distributed, kind in ((INDEX, "shard"), (STORE, "store")):
+            lines += [f"index {distributed}", "{", "    type = distributed", f"    local = {getattr(node, kind)}"]
+            lines += [f"    agent = {other.host}:{other.agent_port}:{getattr(other, kind)}" for other in self.nodes if other != node]
+            lines += ["    agent_connect_timeout = 500", "    agent_query_timeout = 5000", "}", ""]
         lines += [
-            f"    charset_table = {CHARSET_TABLE}",
-            "    min_word_len = 1",
-            "    rt_mem_limit = 512M",
-            "}", "",
-            f"index {INDEX}", "{", "    type = distributed", f"    local = {node.shard}",
-        ]
-        lines += [f"    agent = {other.host}:{other.agent_port}:{other.shard}" for other in self.nodes if other != node]
-        lines += [
-            "    agent_connect_timeout = 500",
-            "    agent_query_timeout = 5000",
-            "}", "",
             "searchd", "{",
             f"    listen = {node.host}:{node.agent_port}",
             f"    listen = {node.host}:{node.port}:mysql41",
@@ -139,6 +142,18 @@ class ClusterConfig:
 
     def start_commands(self) -> list[str]:
         return [f"searchd --config {self.folder.resolve() / node.folder / 'searchd.conf'}" for node in self.nodes]
+
+
+def _rt_index(name: str, path: Path, fields: tuple[str, ...], strings: tuple[str, ...], jsons: tuple[str, ...],
+              uints: tuple[str, ...], bigints: tuple[str, ...]) -> list[str]:
+    lines = [f"index {name}", "{", "    type = rt", f"    path = {path}"]
+    lines += [f"    rt_field = {f}" for f in fields]
+    lines += [f"    rt_attr_string = {a}" for a in strings]
+    lines += [f"    rt_attr_json = {a}" for a in jsons]
+    lines += [f"    rt_attr_uint = {a}" for a in uints]
+    lines += [f"    rt_attr_bigint = {a}" for a in bigints]
+    lines += [f"    charset_table = {CHARSET_TABLE}", "    min_word_len = 1", "    rt_mem_limit = 512M", "}", ""]
+    return lines
 
 
 def write_cluster(folder: str | os.PathLike[str], nodes: int = 2, host: str = "127.0.0.1", port: int = 9306,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import os
 import threading
@@ -55,8 +56,8 @@ from ..segment import Segmenter
 from ..sources import article_from_record, read_paths
 from ..synonyms import INDEX_FILE, Synonyms, load
 from .candidates import POSITIONS, Candidates
-from .config import INDEX, ClusterConfig, Node, document_key, shard_of
-from .ingest import WORKERS, analyzed, position_key, row_values
+from .config import INDEX, SHARD_COLUMNS, STORE, STORE_COLUMNS, ClusterConfig, Node, document_key, shard_of
+from .ingest import WORKERS, Analyzed, analyzed, position_key, row_values
 from .sphinxql import Connection, NodeDown, literal, missing_agents
 from .translate import Plan, count_expression, filters, group_expression, plan
 from .vocabulary import Store, Vocabulary
@@ -69,6 +70,8 @@ MAX_MATCHES = 20_000  # what Sphinx keeps per query: deeper pages than this are 
 RANKER = "expr('sum((4*lcs + sum_idf)*user_weight)*100 + bm25')"
 OPTIONS = (f"ranker={RANKER}, field_weights=(title_folded=4, body_folded=1, title=4, body=1), "
            "idf='plain,tfidf_unnormalized'")
+COUNTING = "ranker=none"  # totals and facets: which articles match, not how well
+CANDIDATE_COLUMNS = ("doc_id", "published", "grp", "title_length", "body_length", "source")
 PAGE_COLUMNS = "doc_id, title_text, body_text, url, file, source, metadata, published, headline"
 
 
@@ -132,86 +135,110 @@ class ClusterEngine:
             old = self._existing(node, [key], full=True)
             if key not in old:
                 return False
-            self._connection(node).one(f"DELETE FROM {node.shard} WHERE id = {key}")
-            self._connection(node).one(f"FLUSH RTINDEX {node.shard}")
+            for index in (node.shard, node.store):
+                self._connection(node).one(f"DELETE FROM {index} WHERE id = {key}")
+                self._connection(node).one(f"FLUSH RTINDEX {index}")
             self._store.change([], [_removed(old[key])])
         self.vocabulary.refresh(force=True)
         return True
 
     def _ingest(self, items: Iterable[Article | Skipped | Repaired]) -> IndexReport:
-        added = updated = unchanged = 0
+        """Articles read, checked against their shards (unchanged ones skipped), analyzed by
+        worker processes started once for the whole ingest (reading and checking run in a
+        thread meanwhile), then written :data:`BATCH` at a time: each shard's rows in one
+        statement and the vocabulary in one transaction. The shards' RAM chunks are flushed to
+        disk once at the end, before the report (the binlog keeps the writes meanwhile)."""
         skipped: list[Skipped] = []
         repaired: list[Repaired] = []
-        seen: set[str] = set()
-        batch: list[Article] = []
-        with self._writing:
-            grouping = self._store.grouping()
-            for item in items:
+        unchanged = [0]
+        old: dict[int, dict[str, Any]] = {}  # the earlier rows of the articles being replaced, by key
+
+        def changed() -> Iterator[Article]:
+            seen: set[str] = set()
+            batch: list[Article] = []
+            for item in itertools.chain(items, [None]):
                 if isinstance(item, Skipped):
                     skipped.append(item)
-                    continue
-                if isinstance(item, Repaired):
+                elif isinstance(item, Repaired):
                     repaired.append(item)
-                    continue
-                if item.id in seen:
+                elif item is not None and item.id in seen:
                     skipped.append(Skipped(item.id, "duplicate id: an article with this id was already read in this run"))
-                    continue
-                seen.add(item.id)
-                batch.append(item)
-                if len(batch) >= BATCH:
-                    done = self._write(batch, grouping)
-                    added, updated, unchanged = added + done[0], updated + done[1], unchanged + done[2]
+                elif item is not None:
+                    seen.add(item.id)
+                    batch.append(item)
+                if batch and (len(batch) >= BATCH or item is None):
+                    fresh = self._changed(batch, old)
+                    unchanged[0] += len(batch) - len(fresh)
+                    yield from fresh
                     batch = []
-            if batch:
-                done = self._write(batch, grouping)
-                added, updated, unchanged = added + done[0], updated + done[1], unchanged + done[2]
-        self.vocabulary.refresh(force=True)
-        return IndexReport(added=added, updated=updated, unchanged=unchanged, skipped=tuple(skipped), repaired=tuple(repaired))
 
-    def _write(self, batch: list[Article], grouping: duplicates.Grouping) -> tuple[int, int, int]:
-        """One batch: unchanged articles skipped, the rest analyzed and replaced on their shards,
-        then counted in the vocabulary. Returns (added, updated, unchanged)."""
-        by_node: dict[str, list[Article]] = {}
+        added = updated = 0
+        with self._writing:
+            grouping = self._store.grouping()
+            pending: list[Analyzed] = []
+            for item in analyzed(changed(), self.segmenter, self.workers or WORKERS):
+                pending.append(item)
+                if len(pending) >= BATCH:
+                    done = self._write(pending, grouping, old)
+                    added, updated, pending = added + done[0], updated + done[1], []
+            if pending:
+                done = self._write(pending, grouping, old)
+                added, updated = added + done[0], updated + done[1]
+            if added or updated:
+                # Acknowledged only once on disk: Sphinx 2.2's binlog alone did not bring a shard back after kill -9 here.
+                for node in self.config.nodes:
+                    for index in (node.shard, node.store):
+                        self._connection(node).one(f"FLUSH RTINDEX {index}")
+        self.vocabulary.refresh(force=True)
+        return IndexReport(added=added, updated=updated, unchanged=unchanged[0], skipped=tuple(skipped), repaired=tuple(repaired))
+
+    def _changed(self, batch: list[Article], old: dict[int, dict[str, Any]]) -> list[Article]:
+        """The articles of ``batch`` whose shard has no row with their fingerprint; the rows
+        they replace are kept in ``old``."""
+        by_node: dict[str, list[int]] = {}
         for article in batch:
-            by_node.setdefault(self._shard_node(article.id).name, []).append(article)
+            by_node.setdefault(self._shard_node(article.id).name, []).append(document_key(article.id))
         known: dict[int, dict[str, Any]] = {}
-        for name, articles in by_node.items():
-            known.update(self._existing(self._node(name), [document_key(a.id) for a in articles], full=False))
+        for name, keys in by_node.items():
+            known.update(self._existing(self._node(name), keys, full=False))
         changed = [a for a in batch if known.get(document_key(a.id), {}).get("fingerprint") != fingerprint(a)]
-        unchanged = len(batch) - len(changed)
-        if not changed:
-            return 0, 0, unchanged
-        old: dict[int, dict[str, Any]] = {}
-        for name, articles in by_node.items():
-            keys = [document_key(a.id) for a in articles if document_key(a.id) in known and a in changed]
-            if keys:
-                old.update(self._existing(self._node(name), keys, full=True))
+        replaced: dict[str, list[int]] = {}
+        for article in changed:
+            if document_key(article.id) in known:
+                replaced.setdefault(self._shard_node(article.id).name, []).append(document_key(article.id))
+        for name, keys in replaced.items():
+            old.update(self._existing(self._node(name), keys, full=True))
+        return changed
+
+    def _write(self, batch: list[Analyzed], grouping: duplicates.Grouping, old: dict[int, dict[str, Any]]) -> tuple[int, int]:
+        """One batch of analyzed articles replaced on their shards, then counted in the
+        vocabulary (the rows they replace uncounted). Returns (added, updated)."""
         rows: dict[str, list[dict[str, Any]]] = {}
         added: list[tuple[str, dict[str, Iterable[str]], dict[str, float], bytes, int]] = []
-        for item in analyzed(changed, self.segmenter, self.workers or WORKERS):
+        for item in batch:
             sig = item.signature
             group = grouping.add(item.article.id, _signature(sig))
             rows.setdefault(self._shard_node(item.article.id).name, []).append(row_values(item, group))
-            added.append((item.article.id, {f: item.positions[f].keys() for f in POSITIONS}, item.lengths, sig, group))
+            added.append((item.article.id, {f: item.terms[f] for f in POSITIONS}, item.lengths, sig, group))
         for name, values in rows.items():
             node = self._node(name)
-            # Acknowledged only once on disk: Sphinx 2.2's binlog alone did not bring a shard back after kill -9 here.
-            self._connection(node).one(_replace(node.shard, values))
-            self._connection(node).one(f"FLUSH RTINDEX {node.shard}")
-        self._store.change(added, [_removed(row) for row in old.values()])
-        updated = len(old)
-        return len(changed) - updated, updated, unchanged
+            self._connection(node).one(_replace(node.shard, [{c: row[c] for c in SHARD_COLUMNS} for row in values]))
+            self._connection(node).one(_replace(node.store, [{c: row[c] for c in STORE_COLUMNS} for row in values]))
+        removed = [old.pop(item.key) for item in batch if item.key in old]
+        self._store.change(added, [_removed(row) for row in removed])
+        return len(batch) - len(removed), len(removed)
 
     def _existing(self, node: Node, keys: Sequence[int], full: bool) -> dict[int, dict[str, Any]]:
-        """The rows of ``keys`` on ``node``'s shard: fingerprints, or (``full``) what the vocabulary counted."""
+        """The rows of ``keys`` on ``node``'s shard: fingerprints, or (``full``, from its store) what the vocabulary counted."""
         if not keys:
             return {}
-        columns = "id, doc_id, fingerprint" + (", title_positions, body_positions, title_length, body_length" if full else "")
+        columns = "id, doc_id, " + ("title_positions, body_positions, title_length, body_length" if full else "fingerprint")
+        index = node.store if full else node.shard
         names = [c.strip() for c in columns.split(",")]
         found = {}
         for start in range(0, len(keys), 1000):
             chunk = ", ".join(str(k) for k in keys[start : start + 1000])
-            rows = self._connection(node).one(f"SELECT {columns} FROM {node.shard} WHERE id IN ({chunk}) LIMIT 1000 OPTION max_matches=1000")
+            rows = self._connection(node).one(f"SELECT {columns} FROM {index} WHERE id IN ({chunk}) LIMIT 1000 OPTION max_matches=1000")
             found.update({int(row[0]): dict(zip(names, row)) for row in rows})
         return found
 
@@ -287,7 +314,7 @@ class ClusterEngine:
         """The stored article with this id (read from its shard), or None."""
         key = document_key(doc_id)
         node = self._shard_node(doc_id)
-        rows = self._connection(node).one(f"SELECT {PAGE_COLUMNS} FROM {node.shard} WHERE id = {key}")
+        rows = self._connection(node).one(f"SELECT {PAGE_COLUMNS} FROM {node.store} WHERE id = {key}")
         if not rows or rows[0][0] != doc_id:
             return None
         return article_from_stored(_stored_fields(dict(zip(_names(PAGE_COLUMNS), rows[0]))))
@@ -365,31 +392,33 @@ class ClusterEngine:
         """The best ``size`` candidates: any article with one of the query's groups (vnsearch's
         coverage then keeps those it would keep: the statistics of proximity need the articles
         having some of the words, not only those having all); the totals and facets of what
-        the embedded engine matches (for a short query, every group)."""
-        columns = [(f, t) for t in query_plan.terms for f in POSITIONS][:600]
-        selected = ", ".join(f"{POSITIONS[f]}[{literal(position_key(t))}] AS p{i}" for i, (f, t) in enumerate(columns))
+        the embedded engine matches (for a short query, every group).
+
+        The shards rank every match and send back the best ``size`` with their small
+        attributes; the positions of the query's words in those come in a second query, from
+        the stores, by id (Sphinx computes the select list of every match it keeps: the JSON
+        look-ups for all the matches cost more than the search). Totals and facets are counted
+        without ranking (:data:`COUNTING`)."""
+        columns = [(f, t) for t in dict.fromkeys(map(fold_term, query_plan.terms)) for f in POSITIONS][:600]
         loose = " AND ".join([f"MATCH({literal(query_plan.loose)})", *where])
         condition = " AND ".join([f"MATCH({literal(query_plan.loose if query_plan.long else query_plan.strict)})", *where])
         sort = "published DESC, WEIGHT() DESC" if by_date else "WEIGHT() DESC, id ASC"
         statements = [
-            f"SELECT id, doc_id, published, grp, title_length, body_length, source{', ' + selected if selected else ''} FROM {INDEX} "
-            f"WHERE {loose} ORDER BY {sort} LIMIT {size} OPTION {OPTIONS}, max_matches={max(size, 1000)}",
+            f"SELECT id, {', '.join(CANDIDATE_COLUMNS)} FROM {INDEX} WHERE {loose} ORDER BY {sort} LIMIT {size} OPTION {OPTIONS}, max_matches={size}",
             "SHOW META",
-            f"SELECT id FROM {INDEX} WHERE {condition} LIMIT 1 OPTION {OPTIONS}, max_matches=1",
+            f"SELECT id FROM {INDEX} WHERE {condition} LIMIT 1 OPTION {COUNTING}, max_matches=1",
             "SHOW META",
-            f"SELECT year, COUNT(*) FROM {INDEX} WHERE {condition} GROUP BY year ORDER BY year DESC LIMIT 10000 OPTION {OPTIONS}",
-            f"SELECT source, COUNT(*) AS n FROM {INDEX} WHERE {condition} GROUP BY source ORDER BY n DESC LIMIT 10000 OPTION {OPTIONS}",
-            f"SELECT grp FROM {INDEX} WHERE {condition} GROUP BY grp LIMIT 1 OPTION {OPTIONS}, max_matches=1",
+            f"SELECT year, COUNT(*) FROM {INDEX} WHERE {condition} GROUP BY year ORDER BY year DESC LIMIT 10000 OPTION {COUNTING}",
+            f"SELECT source, COUNT(*) AS n FROM {INDEX} WHERE {condition} GROUP BY source ORDER BY n DESC LIMIT 10000 OPTION {COUNTING}",
+            f"SELECT grp FROM {INDEX} WHERE {condition} GROUP BY grp LIMIT 1 OPTION {COUNTING}, max_matches=1",
             "SHOW META",
         ]
         results, down = self._front_query(statements)
-        names = ["id", "doc_id", "published", "grp", "title_length", "body_length", "source"] + [f"p{i}" for i in range(len(columns))]
-        rows = []
-        for values in results[0]:
-            row: dict[Any, Any] = dict(zip(names, values))
-            for i, column in enumerate(columns):
-                row[column] = row.pop(f"p{i}")
-            rows.append(row)
+        rows = [dict(zip(("id", *CANDIDATE_COLUMNS), values)) for values in results[0]]
+        keys = [int(row["id"]) for row in rows]
+        found = self._rows(keys, columns)
+        for key, row in zip(keys, rows):
+            row.update(found.get(key, {}))
         meta = _meta(results[1])
         missing = list(down) + [n for n in missing_agents(meta.get("warning", []), self.config.nodes) if n not in down]
         years = tuple(Facet(str(y), int(n)) for y, n in results[4] if int(y))
@@ -399,21 +428,31 @@ class ClusterEngine:
                         groups=int(_meta(results[7]).get("total_found", ["0"])[0]), facets=Facets(years, sources), missing=missing,
                         exact=total > 0, matched=total)
 
-    def _positions(self, keys: Sequence[int], columns: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[Any]]:
-        """Positions of more terms in the candidates ``keys`` (in that order)."""
-        selected = ", ".join(f"{POSITIONS[f]}[{literal(position_key(t))}] AS p{i}" for i, (f, t) in enumerate(columns))
-        found: dict[int, tuple[Any, ...]] = {}
+    def _rows(self, keys: Sequence[int], columns: Sequence[tuple[str, str]]) -> dict[int, dict[Any, Any]]:
+        """The positions of ``columns`` ((field, folded word) pairs) in the articles ``keys``,
+        by key, from the stores (a full scan of each, filtered by id: the JSON look-ups are
+        made for those articles only)."""
+        found: dict[int, dict[Any, Any]] = {}
+        if not columns:
+            return found
+        selected = ", ".join(["id", *(f"{POSITIONS[f]}[{literal(position_key(t))}] AS p{i}" for i, (f, t) in enumerate(columns))])
         for start in range(0, len(keys), 1000):
-            chunk = ", ".join(str(k) for k in keys[start : start + 1000])
-            rows = self._front_query([f"SELECT id, {selected} FROM {INDEX} WHERE id IN ({chunk}) LIMIT 1000 OPTION max_matches=1000"])[0][0]
-            found.update({int(row[0]): row[1:] for row in rows})
-        return {column: [found.get(k, (None,) * len(columns))[i] for k in keys] for i, column in enumerate(columns)}
+            chunk = keys[start : start + 1000]
+            rows = self._front_query([f"SELECT {selected} FROM {STORE} WHERE id IN ({', '.join(map(str, chunk))}) "
+                                      f"LIMIT {len(chunk)} OPTION max_matches={max(len(chunk), 20)}"])[0][0]
+            found.update({int(values[0]): dict(zip(columns, values[1:])) for values in rows})
+        return found
+
+    def _positions(self, keys: Sequence[int], columns: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[Any]]:
+        """Positions of more folded words in the candidates ``keys`` (in that order)."""
+        found = self._rows(keys, columns)
+        return {column: [found[k][column] if k in found else None for k in keys] for column in columns}
 
     def _stored(self, keys: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The stored fields of the hits shown."""
         if not keys:
             return {}
-        rows = self._front_query([f"SELECT id, {PAGE_COLUMNS} FROM {INDEX} WHERE id IN ({', '.join(map(str, keys))}) "
+        rows = self._front_query([f"SELECT id, {PAGE_COLUMNS} FROM {STORE} WHERE id IN ({', '.join(map(str, keys))}) "
                                   f"LIMIT {len(keys)} OPTION max_matches={max(len(keys), 20)}"])[0][0]
         names = ["id", *_names(PAGE_COLUMNS)]
         return {int(row[0]): _stored_fields(dict(zip(names, row))) for row in rows}
@@ -501,7 +540,9 @@ def _value(value: Any) -> str:
 
 def _removed(row: dict[str, Any]) -> tuple[str, dict[str, Iterable[str]], dict[str, float]]:
     """What the vocabulary counted for a row that is replaced or deleted."""
-    terms: dict[str, Iterable[str]] = {f: [key[1:] for key in json.loads(row[POSITIONS[f]] or "{}")] for f in POSITIONS}
+    terms: dict[str, Iterable[str]] = {
+        f: [key[1:] for spellings in json.loads(row[POSITIONS[f]] or "{}").values() for key in spellings] for f in POSITIONS
+    }
     return row["doc_id"], terms, {f: float(row[f + "_length"]) for f in POSITIONS}
 
 

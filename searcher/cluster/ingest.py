@@ -6,8 +6,8 @@ An article is cleaned, segmented and normalized exactly as for the embedded inde
 * full-text fields Sphinx indexes word by word: ``title`` and ``body`` (the normalized
   syllables: ``công đoàn viên chức``), ``title_folded`` and ``body_folded`` (without
   diacritics: ``cong doan vien chuc``) and ``words`` (pyvi's words, folded: ``cong_doan_vien_chuc``);
-* ``title_positions`` and ``body_positions``: each term with its positions, as the embedded
-  analyzer places them (a word's syllables consecutive, words :data:`WORD_GAP` apart), from
+* ``title_positions`` and ``body_positions``: each term with its positions (grouped by their
+  folded form), as the embedded analyzer places them (a word's syllables consecutive, words :data:`WORD_GAP` apart), from
   which vnsearch's own ranking is computed for the best candidates (:mod:`.candidates`);
 * attributes: the id, the stored title and text (for snippets and ``document(id)``), url, file,
   source, metadata, the day and year of publication, lengths, and the near-duplicate group.
@@ -15,8 +15,10 @@ An article is cleaned, segmented and normalized exactly as for the embedded inde
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -47,19 +49,20 @@ class Analyzed:
 
     article: Article
     key: int  # the cluster's document number
-    fingerprint: str
-    fields: dict[str, str]  # full-text fields
-    positions: dict[str, dict[str, list[int]]]  # per field ("title", "body"): term -> positions
+    row: dict[str, Any]  # the shard's columns but the near-duplicate group (see row_values)
+    terms: dict[str, tuple[str, ...]]  # per field ("title", "body"): its distinct terms
     lengths: dict[str, float]  # per field, as Whoosh keeps them
     signature: bytes  # MinHash (near-duplicates)
     characters: int  # of text analyzed
 
 
 def analyze(article: Article, segmenter: Segmenter | None = None) -> Analyzed:
-    """``article`` analyzed as the embedded index analyzes it."""
+    """``article`` analyzed as the embedded index analyzes it (in a worker process: what is
+    sent back is the row's text, which pickles cheaply)."""
     texts = {"title": clean(article.title) if article.headline else "", "body": clean(article.text)}
     fields: dict[str, str] = {}
-    positions: dict[str, dict[str, list[int]]] = {}
+    positions: dict[str, str] = {}
+    terms: dict[str, tuple[str, ...]] = {}
     lengths: dict[str, float] = {}
     joined: list[str] = []
     for name, text in texts.items():
@@ -76,29 +79,72 @@ def analyze(article: Article, segmenter: Segmenter | None = None) -> Analyzed:
         fields[name] = " ".join(match_term(t) for t in syllables)
         fields[name + "_folded"] = " ".join(match_term(fold_term(t)) for t in syllables)
         joined += ["_".join(match_term(fold_term(t)) for t in word) for word in found]
-        positions[name] = where
+        positions[name] = _positions(where)
+        terms[name] = tuple(where)
         lengths[name] = stored_length(count)
     fields["words"] = " ".join([EVERY, *joined])
-    return Analyzed(
-        article=article, key=document_key(article.id), fingerprint=fingerprint(article), fields=fields,
-        positions=positions, lengths=lengths, signature=signature(texts["body"]).tobytes(),
-        characters=len(texts["title"]) + len(texts["body"]),
-    )
+    key = document_key(article.id)
+    row = {
+        "id": key,
+        **fields,
+        "doc_id": article.id,
+        "title_text": texts["title"] if article.headline else clean(article.title),
+        "body_text": texts["body"],
+        "url": article.url or "",
+        "file": article.file or "",
+        "source": article.source or "",
+        "metadata": json.dumps([list(pair) for pair in article.metadata], ensure_ascii=False) if article.metadata else "",
+        "fingerprint": fingerprint(article),
+        "title_positions": positions["title"],
+        "body_positions": positions["body"],
+        "published": article.date.toordinal() if article.date else 0,
+        "year": article.date.year if article.date else 0,
+        "headline": int(article.headline),
+        "title_length": int(lengths["title"]),
+        "body_length": int(lengths["body"]),
+    }
+    return Analyzed(article=article, key=key, row=row, terms=terms, lengths=lengths, signature=signature(texts["body"]).tobytes(),
+                    characters=len(texts["title"]) + len(texts["body"]))
 
 
 def _analyze_one(item: tuple[Article, Segmenter | None]) -> Analyzed:
     return analyze(*item)
 
 
-def analyzed(articles: Iterable[Article], segmenter: Segmenter | None = None, workers: int = WORKERS) -> Iterator[Analyzed]:
-    """``articles`` analyzed, in order, by ``workers`` processes (one per core); in this
-    process for one worker or a few articles."""
-    articles = list(articles)
-    if workers <= 1 or len(articles) < 2 * CHUNK:
-        yield from (analyze(a, segmenter) for a in articles)
+def analyzed(articles: Iterable[Article], segmenter: Segmenter | None = None, workers: int = WORKERS,
+             ahead: int = 64 * CHUNK) -> Iterator[Analyzed]:
+    """``articles`` analyzed, in order, by ``workers`` processes (one per core) started once
+    for the whole stream; in this process for one worker or a few articles. ``articles`` is
+    read in a thread of this process, at most ``ahead`` articles before what was yielded; an
+    error it raises is raised here."""
+    stream = iter(articles)
+    first = list(itertools.islice(stream, 2 * CHUNK))
+    if workers <= 1 or len(first) < 2 * CHUNK:
+        yield from (analyze(a, segmenter) for a in itertools.chain(first, stream))
         return
+    room = threading.BoundedSemaphore(ahead)
+    failed: list[BaseException] = []
+    stop = threading.Event()
+
+    def tasks() -> Iterator[tuple[Article, Segmenter | None]]:
+        try:
+            for article in itertools.chain(first, stream):
+                while not room.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
+                yield article, segmenter
+        except Exception as error:  # raised in the consumer, after what was read before it
+            failed.append(error)
+
     with get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_analyze_one, [(a, segmenter) for a in articles], chunksize=CHUNK)
+        try:
+            for item in pool.imap(_analyze_one, tasks(), chunksize=CHUNK):
+                room.release()
+                yield item
+        finally:
+            stop.set()
+    if failed:
+        raise failed[0]
 
 
 def position_key(term: str) -> str:
@@ -107,29 +153,15 @@ def position_key(term: str) -> str:
 
 
 def _positions(where: dict[str, list[int]]) -> str:
-    return json.dumps({position_key(t): p for t, p in where.items()}, ensure_ascii=False, separators=(",", ":"))
+    """``{"tcong": {"tcông": [0, 7], "tcong": [31]}, …}``: each spelling's positions under its
+    folded form, so that one look-up brings every spelling of a word (:mod:`.candidates`)."""
+    nested: dict[str, dict[str, list[int]]] = {}
+    for term, positions in where.items():
+        nested.setdefault(position_key(fold_term(term)), {})[position_key(term)] = positions
+    return json.dumps(nested, ensure_ascii=False, separators=(",", ":"))
 
 
 def row_values(item: Analyzed, group: int) -> dict[str, Any]:
-    """The column values of ``item``'s row (see config.FIELDS and the attributes)."""
-    article = item.article
-    return {
-        "id": item.key,
-        **item.fields,
-        "doc_id": article.id,
-        "title_text": clean(article.title),
-        "body_text": clean(article.text),
-        "url": article.url or "",
-        "file": article.file or "",
-        "source": article.source or "",
-        "metadata": json.dumps([list(pair) for pair in article.metadata], ensure_ascii=False) if article.metadata else "",
-        "fingerprint": item.fingerprint,
-        "title_positions": _positions(item.positions["title"]),
-        "body_positions": _positions(item.positions["body"]),
-        "published": article.date.toordinal() if article.date else 0,
-        "year": article.date.year if article.date else 0,
-        "headline": int(article.headline),
-        "title_length": int(item.lengths["title"]),
-        "body_length": int(item.lengths["body"]),
-        "grp": int(np.uint64(group) & np.uint64((1 << 63) - 1)),
-    }
+    """The column values of ``item``'s row (see config.FIELDS and the attributes), in the
+    near-duplicate group ``group``."""
+    return {**item.row, "grp": int(np.uint64(group) & np.uint64((1 << 63) - 1))}

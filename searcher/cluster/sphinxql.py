@@ -8,6 +8,7 @@ Every failure becomes one line naming the node:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..errors import SearcherError
-from .config import INDEX, Node
+from .config import INDEX, STORE, Node
 
 __all__ = ["Connection", "NodeDown", "literal", "match_term"]
 
@@ -42,6 +43,7 @@ def literal(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called for every syllable at ingest
 def match_term(term: str) -> str:
     """A term as the shards index it: itself when Sphinx keeps it whole as one word (letters of
     Vietnamese, digits), else ``zz`` and a hash of it (``covid-19``, ``23.155``, a URL, a word in
@@ -84,10 +86,11 @@ class Connection:
         with connection.cursor() as cursor:  # a node of another configuration or layout is refused at once
             cursor.execute("SHOW TABLES")
             found = {str(row[0]) for row in cursor.fetchall()}
-        if self.node.shard not in found or INDEX not in found:
+        missing = [index for index in (self.node.shard, self.node.store, INDEX, STORE) if index not in found]
+        if missing:
             connection.close()
             raise SearcherError(
-                f"{self.node.name} ({self.node.address}) has no index {self.node.shard} (it has {', '.join(sorted(found)) or 'none'}): "
+                f"{self.node.name} ({self.node.address}) has no index {missing[0]} (it has {', '.join(sorted(found)) or 'none'}): "
                 "it runs another configuration, or one written by another version of vnsearch; start it with the searchd.conf "
                 "that `vnsearch cluster config` wrote"
             )
@@ -158,7 +161,7 @@ def _reason(error: Exception) -> str:
 
 def missing_agents(warnings: Iterable[str], nodes: Sequence[Node]) -> list[Node]:
     """The nodes named as failed agents in Sphinx's warnings
-    (``index vnsearch_v1: agent 127.0.0.1:9309: connect() failed …``)."""
+    (``index vnsearch_v3: agent 127.0.0.1:9309: connect() failed …``)."""
     found = []
     for node in nodes:
         if any(f"agent {node.host}:{node.agent_port}" in warning for warning in warnings):
