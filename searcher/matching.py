@@ -421,8 +421,8 @@ def _word_scores(
     # The documents with the word: its spellings' counted at their weights, but never more than
     # have any of them (``thu`` as thủ, thứ, thu … in 40,000 of 35,000 articles would be worth nothing).
     frequency = sum(weight * max(reader.doc_frequency(f, t) for f in fields) for t, weight in weights.items())
-    if len(weights) > 1:  # (over a cluster, ``found`` holds only the candidates: the count is the vocabulary's)
-        frequency = min(frequency, reader.documents_with([tuple(weights)]))
+    if len(weights) > 1:
+        frequency = min(frequency, reader.having_any(tuple(weights), found))
     saturated = fields_bm25(
         frequencies, [reader.lengths(f)[found] for f in fields], [reader.average_length(f) for f in fields],
         [context.fields[f] for f in fields], [context.bs[f] for f in fields], context.params.k1,

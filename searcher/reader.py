@@ -442,6 +442,11 @@ class Reader:
         where = np.searchsorted(self._offsets, docs, side="right") - 1
         return [per_segment[i][d - self.segments[i].offset] for i, d in zip(where.tolist(), docs.tolist())]
 
+    def having_any(self, spellings: Sequence[str], found: np.ndarray) -> int:
+        """How many documents of the index have one of ``spellings``, given ``found``, the
+        documents with one of them that matching gathered from this reader's postings: all of them."""
+        return int(found.size)
+
     def documents_with(self, words: Sequence[Sequence[str]]) -> int:
         """Live documents having, for every word, one of its spellings (title or body)."""
         together: np.ndarray | None = None

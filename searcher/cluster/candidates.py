@@ -107,6 +107,10 @@ class Candidates:
     def documents_with(self, words: Sequence[Sequence[str]]) -> int:
         return self.vocabulary.documents_with(words)
 
+    def having_any(self, spellings: Sequence[str], found: np.ndarray) -> int:
+        """``found`` holds only the candidates: the cluster counts the documents with one of ``spellings``."""
+        return self.vocabulary.documents_with([tuple(spellings)])
+
     def cached(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
         if key and key[0] in LOCAL:
             if key not in self._local:
