@@ -124,7 +124,7 @@ def tune(candidates: list[Candidate], evaluate: Callable[[Candidate], Mapping[st
     return Tuning(candidates, scores, cross_validate(scores, halves), halves)
 
 
-# -- vnsearch on news-dev ----------------------------------------------------------------------
+# -- vnsearch on the judged sets -----------------------------------------------------------------
 
 
 class VnsearchOnSets:

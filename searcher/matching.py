@@ -103,6 +103,14 @@ def _union(parts: Sequence[np.ndarray]) -> np.ndarray:
     return every[_firsts(every)] if every.size else every
 
 
+def _common(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """The sorted intersection of sorted arrays of distinct values."""
+    common = parts[0] if parts else EMPTY
+    for part in parts[1:]:
+        common = np.intersect1d(common, part, assume_unique=True)
+    return common
+
+
 def _flags(where: np.ndarray, size: int) -> np.ndarray:
     """True at ``where`` in an array of ``size``."""
     flags = np.zeros(size, dtype=np.int64)
@@ -231,9 +239,8 @@ def _score(context: _Context, parsed: ParsedQuery, keep: np.ndarray) -> _Scored:
     for g in groups:
         total[g.docs] += g.score
     if params.whole_title and len(groups) > 1:  # every word in the title: the article sought by its title's words
-        idfs = np.array([g.idf for g in groups])
-        titled = coverage([g.titled for g in groups], idfs, keep.size)[matches] >= 1 - 1e-9
-        total[matches[titled]] += params.whole_title * float(idfs.sum())
+        titled = matches[np.isin(matches, _common([g.titled for g in groups]), assume_unique=True)]
+        total[titled] += params.whole_title * sum(g.idf for g in groups)
     return _Scored(matches, total[matches], len(groups) > 1 and best < 1 - 1e-9, keep, tuple(relaxed))
 
 
@@ -367,10 +374,7 @@ def _clause(context: _Context, clause: Clause) -> _Match:
     for w, at in zip(words, where):
         score[at] += w.score
         count[at] += 1
-    titled = words[0].titled
-    for w in words[1:]:
-        titled = np.intersect1d(titled, w.titled, assume_unique=True)
-    match = _Match(docs, score, count == len(words), sum(w.idf for w in words), titled)
+    match = _Match(docs, score, count == len(words), sum(w.idf for w in words), _common([w.titled for w in words]))
     if clause.phrase:
         found = [phrase_docs(context.reader, field, [w.folded for w in clause.words], match.having) for field in _fields(clause)]
         inside = np.unique(np.concatenate(found)) if found else EMPTY
@@ -406,12 +410,14 @@ def _word_scores(
     # Each field's frequency of the word in each document, each spelling's counted at its weight,
     # summed at once over the fields: a posting's key is its document and its field.
     width = len(fields)
-    parts, weighted = [], []
+    parts, weighted, meant = [], [], []
     for n, field in enumerate(fields):
         for spelling, weight in weights.items():
             postings = reader.postings(field, spelling)
             parts.append(postings.docs.astype(np.int64) * width + n)
             weighted.append(weight * postings.frequencies)
+            if field == s.TITLE and weight > context.params.other_spelling:  # (not an accented word's other spellings)
+                meant.append(postings.docs)
     keys, sums = _summed(parts, weighted, reader.size * width)
     docs, which = keys // width, keys % width
     starts = _firsts(docs)
@@ -428,7 +434,6 @@ def _word_scores(
         [context.fields[f] for f in fields], [context.bs[f] for f in fields], context.params.k1,
     )
     information = idf(min(frequency, context.documents), context.documents)
-    meant = [reader.postings(s.TITLE, t).docs for t, w in weights.items() if w > context.params.other_spelling] if s.TITLE in fields else []
     return found, (information * saturated).astype(np.float32), information, _union(meant).astype(np.int32)
 
 
