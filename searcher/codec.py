@@ -17,6 +17,7 @@ damaged); any other exception is a bug and is left alone.
 from __future__ import annotations
 
 import ctypes
+import heapq
 import os
 import pickle
 import signal
@@ -39,7 +40,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 __all__ = ["ParallelWriter", "ReadError", "Segment", "Writer", "day_numbers", "deleted", "die_with_parent", "doc_frequency",
-           "every_posting", "field_lengths", "id_values", "numbers", "open_segment", "positions", "postings", "segments",
+           "every_posting", "field_lengths", "id_values", "merge", "numbers", "open_segment", "positions", "postings", "segments",
            "stored_values", "terms"]
 
 # Whoosh signals a malformed file with these (a bare ``Exception`` for a bad block tag).
@@ -247,6 +248,38 @@ def every_posting(leaf: Any, field: str, with_positions: bool) -> Iterator[tuple
                    np.concatenate(places) if places else no_positions)
 
 
+def live_postings(leaf: Any) -> Iterator[tuple[str, bytes, int, float, Any]]:
+    """Every posting of the segment's live documents in order (field, term, document), as
+    Whoosh's ``iter_postings`` gives them (field name, term bytes, docnum, weight, encoded
+    value), but a block at a time rather than through a matcher's calls for each posting."""
+    dead = set(deleted(leaf).tolist())
+    table = leaf._terms
+    if not hasattr(table, "_tindex"):  # another codec
+        yield from leaf.iter_postings()
+        return
+    with reading():
+        for key, value in table._tindex.items():
+            field, raw = table._keydecoder(key)
+            if field not in leaf.schema:
+                continue
+            matcher = table._codec.postings_reader(table._postfile, W3TermInfo.from_bytes(value), leaf.schema[field].format,
+                                                   term=(field, raw))
+            if not isinstance(matcher, W3LeafMatcher):  # inlined postings
+                while matcher.is_active():
+                    if matcher.id() not in dead:
+                        yield field, raw, matcher.id(), matcher.weight(), matcher.value()
+                    matcher.next()
+                continue
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_weights()
+                matcher._read_values()
+                for docnum, weight, encoded in zip(matcher._ids, matcher._weights, matcher._values):
+                    if docnum not in dead:
+                        yield field, raw, docnum, weight, encoded
+                matcher._next_block()
+
+
 def _read_block(matcher: Any, with_values: bool) -> tuple[np.ndarray, np.ndarray, tuple[bytes, ...]]:
     """The block a W3 matcher is on: its data is one pickled (id gaps, weights, values)."""
     data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
@@ -357,16 +390,44 @@ class _QuickFlush:
     pool: Any
     docnum: int
 
-    def _flush_segment(self) -> None:
+    def _flush_segment(self, postings: Iterator[Any] | None = None) -> None:
+        """Write the segment's postings: those of the pool, or ``postings`` (in order)."""
         self.perdocwriter.close()
         lengths = _Lengths(self.per_document_reader(), self.docnum)  # type: ignore[attr-defined]
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings() if postings is None else postings)
         self.fieldwriter.close()
         lengths.close()
 
 
 class _SegmentWriter(_QuickFlush, SegmentWriter):
     """The writer of each of :class:`ParallelWriter`'s processes."""
+
+
+class _Merger(_QuickFlush, SegmentWriter):
+    """Writes one new segment from segments merged, their postings streamed in order."""
+
+
+def merge(ix: Any, readers: list[Any]) -> Any:
+    """A new segment (not yet committed) with the live documents of ``readers`` (segment
+    readers, in this order), for a writer's merge policy to name in its commit.
+
+    Whoosh's own merge (``add_reader``) reads each posting through a matcher's calls and puts
+    it in the writer's pool, which sorts them all again, spilling sorted runs to disk. But each
+    segment's postings are already in order (field, term, document) and stay so renumbered:
+    read a block at a time and merged as streams, ten segments of 2,500 articles merge in
+    about half the time (bench/RESULTS.md)."""
+    merger = _Merger(ix, _lk=False, compound=False)  # (the committing writer holds the lock)
+    try:
+        streams = []
+        for reader in readers:
+            start = merger.docnum
+            names = set(merger.schema.names()) | {n for n in reader.indexed_field_names() if n in merger.schema}
+            renumbered = merger.write_per_doc(names, reader)  # None when the segment has no deletions
+            streams.append(merger._process_posts(live_postings(reader), start, renumbered))
+        merger._flush_segment(heapq.merge(*streams))
+    finally:
+        merger._close_segment()
+    return merger.get_segment()
 
 
 def die_with_parent(parent: int) -> None:
@@ -417,6 +478,7 @@ class Writer(_Announcing, _QuickFlush, SegmentWriter):
     def __init__(self, ix: Any, before_commit: BeforeCommit | None = None, **options: Any) -> None:
         super().__init__(ix, **options)
         self.before_commit = before_commit
+        self.index = ix  # (for a merge policy: see merge)
 
 
 class ParallelWriter(_Announcing, MpWriter):
@@ -425,6 +487,7 @@ class ParallelWriter(_Announcing, MpWriter):
     def __init__(self, ix: Any, before_commit: BeforeCommit | None = None, **options: Any) -> None:
         super().__init__(ix, **options)
         self.before_commit = before_commit
+        self.index = ix  # (for a merge policy: see merge)
 
     def _new_task(self) -> _Worker:
         task = _Worker(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)

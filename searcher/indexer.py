@@ -31,7 +31,7 @@ from whoosh.index import FileIndex
 
 from . import schema as s
 from . import store
-from .codec import ParallelWriter, Writer, open_segment
+from .codec import ParallelWriter, Writer, merge, open_segment
 from .duplicates import Grouping, signature
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError
 from .models import Article, IndexInfo, IndexReport, Repaired, Skipped
@@ -45,6 +45,8 @@ META_FILE = "vnsearch.json"
 LOCK_FILE = "vnsearch.lock"
 BATCH_SIZE = 5000  # documents per commit: an interrupted run keeps what it committed
 PARALLEL_BATCH = 200  # batches at least this large are written by several processes
+JOB = 100  # articles a worker process takes at a time
+WRITING = {"limitmb": 128, "compound": False}  # (not compound: Whoosh reads a compound segment by copying each of its files into memory)
 WORKERS = min(os.cpu_count() or 1, 4)
 TIER = 10  # segments of about the same size merged into one (see _merge_tiers)
 
@@ -274,66 +276,89 @@ def write_articles(ix: FileIndex, items: Iterable[Article | Skipped | Repaired])
     known = _fingerprints(ix)
     grouping = _grouping(ix)
     seen: set[str] = set()
-    unchanged = 0
+    unchanged = added = updated = 0
     skipped: list[Skipped] = []
     repaired: list[Repaired] = []
-    batch: list[tuple[Article, str, dict[str, Any]]] = []
-    added = updated = 0
-    for item in items:
-        if isinstance(item, Skipped):
-            skipped.append(item)
-            continue
-        if isinstance(item, Repaired):
-            repaired.append(item)
-            continue
-        if item.id in seen:
-            skipped.append(Skipped(item.id, "duplicate id: an article with this id was already read in this run"))
-            continue
-        seen.add(item.id)
-        digest = fingerprint(item)
-        if known.get(item.id) == digest:
-            unchanged += 1
-            continue
-        sig = signature(item.text)  # near-duplicates: found now, collapsed at search time
-        batch.append((item, digest, {s.SIGNATURE: sig.tobytes(), s.GROUP: grouping.add(item.id, sig)}))
-        if len(batch) >= BATCH_SIZE:
-            updated += _commit(ix, batch, known)
-            added += len(batch)
-            batch = []
-    if batch:
-        updated += _commit(ix, batch, known)
-        added += len(batch)
+    batch = _Batch(ix, known)
+    try:
+        for item in items:
+            if isinstance(item, Skipped):
+                skipped.append(item)
+                continue
+            if isinstance(item, Repaired):
+                repaired.append(item)
+                continue
+            if item.id in seen:
+                skipped.append(Skipped(item.id, "duplicate id: an article with this id was already read in this run"))
+                continue
+            seen.add(item.id)
+            digest = fingerprint(item)
+            if known.get(item.id) == digest:
+                unchanged += 1
+                continue
+            sig = signature(item.text)  # near-duplicates: found now, collapsed at search time
+            batch.add(item, digest, {s.SIGNATURE: sig.tobytes(), s.GROUP: grouping.add(item.id, sig)})
+            if batch.size >= BATCH_SIZE:
+                added, updated = added + batch.size, updated + batch.commit()
+                batch = _Batch(ix, known)
+        if batch.size:
+            added, updated = added + batch.size, updated + batch.commit()
+    except BaseException:
+        batch.cancel()
+        raise
     return IndexReport(added=added - updated, updated=updated, unchanged=unchanged, skipped=tuple(skipped),
                        repaired=tuple(repaired))
 
 
-def _commit(ix: FileIndex, batch: list[tuple[Article, str, dict[str, Any]]], known: dict[str, str]) -> int:
-    """Write one batch and commit it; returns how many replaced an earlier version.
+class _Batch:
+    """The articles of one commit. The first ``PARALLEL_BATCH`` are held; once there are that
+    many, a writer with one process per core (Whoosh's MpWriter, each process writing its own
+    segment) takes them and every later one as it comes, so that reading and cleaning the next
+    articles goes on while the workers analyze the previous ones. A smaller batch is written by
+    this process alone. Results are the same either way."""
 
-    A large batch is analyzed and written by one process per core (Whoosh's MpWriter, each
-    writing its own segment); results are the same as with one process.
-    """
-    parallel = len(batch) >= PARALLEL_BATCH and WORKERS > 1
-    # Not compound: Whoosh reads a compound segment by copying each of its files into memory.
-    options = {"limitmb": 128, "compound": False}
-    if parallel:  # jobs of up to 100 articles, at least two for each worker
-        jobs = max(1, min(100, len(batch) // (2 * WORKERS)))
-        writer = ParallelWriter(ix, _write_stores, procs=WORKERS, multisegment=True, batchsize=jobs, **options)
-    else:
-        writer = Writer(ix, _write_stores, **options)
-    updated = 0
-    try:
-        for article, digest, extra in batch:
-            if article.id in known:
-                writer.update_document(**_fields(article, digest), **extra)
-                updated += 1
-            else:
-                writer.add_document(**_fields(article, digest), **extra)
-        writer.commit(mergetype=_merge_tiers)
-    except BaseException:
-        writer.cancel()
-        raise
-    return updated
+    def __init__(self, ix: FileIndex, known: dict[str, str]):
+        self.ix, self.known = ix, known
+        self.held: list[tuple[Article, str, dict[str, Any]]] = []
+        self.writer: Writer | ParallelWriter | None = None
+        self.size = self.updated = 0
+
+    def add(self, article: Article, digest: str, extra: dict[str, Any]) -> None:
+        self.size += 1
+        if self.writer is not None:
+            self._write(article, digest, extra)
+            return
+        self.held.append((article, digest, extra))
+        if len(self.held) >= PARALLEL_BATCH and WORKERS > 1:
+            self._open(ParallelWriter(self.ix, _write_stores, procs=WORKERS, multisegment=True, batchsize=JOB, **WRITING))
+
+    def commit(self) -> int:
+        """Commit the batch; returns how many of its articles replaced an earlier version."""
+        if self.writer is None:
+            self._open(Writer(self.ix, _write_stores, **WRITING))
+        assert self.writer is not None
+        self.writer.commit(mergetype=_merge_tiers)
+        self.writer = None
+        return self.updated
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
+
+    def _open(self, writer: Writer | ParallelWriter) -> None:
+        self.writer = writer
+        for held in self.held:
+            self._write(*held)
+        self.held = []
+
+    def _write(self, article: Article, digest: str, extra: dict[str, Any]) -> None:
+        assert self.writer is not None
+        if article.id in self.known:
+            self.writer.update_document(**_fields(article, digest), **extra)
+            self.updated += 1
+        else:
+            self.writer.add_document(**_fields(article, digest), **extra)
 
 
 def _write_stores(folder: str, schema: Any, segments: list[Any]) -> None:
@@ -352,9 +377,13 @@ def _merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
     for tier in sorted(tiers):
         if len(tiers[tier]) >= TIER:
             merged = tiers[tier][:TIER]
-            for segment in merged:
-                writer.add_reader(open_segment(writer.storage.folder, writer.schema, segment))
-            return [segment for segment in segments if segment not in merged]
+            readers = [open_segment(writer.storage.folder, writer.schema, segment) for segment in merged]
+            try:
+                new = merge(writer.index, readers)
+            finally:
+                for reader in readers:
+                    reader.close()
+            return [segment for segment in segments if segment not in merged] + [new]
     return segments
 
 

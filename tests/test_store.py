@@ -257,16 +257,50 @@ def test_the_store_is_written_before_the_commit_names_the_segment(engine: Search
     assert seen == [True, True] and time.monotonic() - start < 60
 
 
+def whoosh_contents(engine: SearchEngine) -> dict[tuple[str, ...], object]:
+    """Everything Whoosh's own reader gives of the live documents, by article id: stored
+    fields, field lengths, and each term's frequency and positions."""
+    contents: dict[tuple[str, ...], object] = {}
+    with engine._index.whoosh.reader() as reader:
+        ids = {}
+        for docnum, stored in reader.iter_docs():
+            ids[docnum] = stored[s.ID_FIELD]
+            contents[("stored", ids[docnum])] = stored
+            contents[("lengths", ids[docnum])] = [reader.doc_field_length(docnum, f) for f in (s.TITLE, s.BODY)]
+        for field in (s.TITLE, s.BODY):
+            for term in reader.field_terms(field):
+                matcher = reader.postings(field, term)
+                while matcher.is_active():
+                    contents[(field, term, ids[matcher.id()])] = (matcher.weight(), matcher.value_as("positions"))
+                    matcher.next()
+    return contents
+
+
+def test_a_merge_keeps_every_live_document_as_it_was(engine: SearchEngine) -> None:
+    for batch in range(9):
+        engine.add_documents({"id": f"b{batch}-{n}", "title": f"Bão số {batch}", "text": f"công đoàn đợt {batch} số {n}, bão {n}"}
+                             for n in range(3))
+    engine.delete("b3-1")
+    engine.add_documents([{"id": "b5-2", "title": "Sửa lại", "text": "công đoàn sửa lại"}])  # replaces one, in a 10th segment
+    assert [seg.size for seg in codec.segments(engine._index.whoosh.reader())] == [3] * 9 + [1]
+    before = whoosh_contents(engine)
+    engine.delete("b5-0")  # this commit merges the ten segments of under ten articles into one
+    after = whoosh_contents(engine)
+    assert [seg.size for seg in codec.segments(engine._index.whoosh.reader())] == [25]
+    assert after == {key: value for key, value in before.items() if "b5-0" not in key}
+    assert ("stored", "b3-1") not in after and after[(s.TITLE, "sửa", "b5-2")] == (1.0, [0])
+
+
 def test_ten_segments_of_a_size_are_merged_into_one_with_its_store(engine: SearchEngine) -> None:
     """Merges keep the segments a search reads few, without merging the whole index each time."""
     for batch in range(11):
         engine.add_documents({"id": f"b{batch}-{n}", "text": f"công đoàn đợt {batch} số {n}"} for n in range(3))
     segments = codec.segments(engine._index.whoosh.reader())
-    assert [seg.size for seg in segments] == [33]  # ten of 3 merged at the 11th commit, with its own 3
-    assert [path.stem for path in stores(engine)] == [segments[0].id]
+    assert [seg.size for seg in segments] == [30, 3]  # ten of 3 merged into one at the 11th commit, then its own 3
+    assert [path.stem for path in stores(engine)] == [seg.id for seg in segments]
     assert SearchEngine(engine.path).search("cong doan", limit=50).total == 33
     for batch in range(5):
         engine.add_documents({"id": f"c{batch}-{n}", "text": f"công đoàn lần {batch}"} for n in range(3))
     engine.delete("b0-0")  # a deletion merges nothing more (Whoosh's own policy would merge the small ones)
-    assert [seg.size for seg in codec.segments(engine._index.whoosh.reader())] == [33, 3, 3, 3, 3, 3]
+    assert [seg.size for seg in codec.segments(engine._index.whoosh.reader())] == [30, 3, 3, 3, 3, 3, 3]
     assert SearchEngine(engine.path).search("cong doan", limit=50).total == 47
