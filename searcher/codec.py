@@ -414,8 +414,8 @@ def merge(ix: Any, readers: list[Any]) -> Any:
     Whoosh's own merge (``add_reader``) reads each posting through a matcher's calls and puts
     it in the writer's pool, which sorts them all again, spilling sorted runs to disk. But each
     segment's postings are already in order (field, term, document) and stay so renumbered:
-    read a block at a time and merged as streams, ten segments of 2,500 articles merge in
-    about half the time (bench/RESULTS.md)."""
+    read a block at a time and merged as streams, they are written in half the time (ten
+    segments of 2,500 articles, bench/RESULTS.md)."""
     merger = _Merger(ix, _lk=False, compound=False)  # (the committing writer holds the lock)
     try:
         streams = []

@@ -31,7 +31,7 @@ from whoosh.index import FileIndex
 
 from . import schema as s
 from . import store
-from .codec import ParallelWriter, Writer, merge, open_segment
+from .codec import ParallelWriter, Writer, deleted, merge, open_segment
 from .duplicates import Grouping, signature
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError
 from .models import Article, IndexInfo, IndexReport, Repaired, Skipped
@@ -380,6 +380,7 @@ def _merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
             readers = [open_segment(writer.storage.folder, writer.schema, segment) for segment in merged]
             try:
                 new = merge(writer.index, readers)
+                store.write_merged(writer.storage.folder, new, [(seg, deleted(r)) for seg, r in zip(merged, readers)])
             finally:
                 for reader in readers:
                     reader.close()

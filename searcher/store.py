@@ -40,7 +40,8 @@ import numpy as np
 from . import codec
 from . import schema as s
 
-__all__ = ["FIELDS", "VERSION", "FieldStore", "SegmentStore", "StoreError", "build", "load", "write_missing"]
+__all__ = ["FIELDS", "VERSION", "FieldStore", "SegmentStore", "StoreError", "build", "load", "merged", "write_merged",
+           "write_missing"]
 
 VERSION = 1  # bump when what a store holds, or how, changes: older stores are rebuilt
 FOLDER = "vnstore"
@@ -158,6 +159,64 @@ def build(leaf: Any) -> dict[str, np.ndarray]:
     arrays["dates"] = codec.day_numbers(leaf, s.DATE).astype(np.int32)
     arrays["groups"] = codec.numbers(leaf, s.GROUP).astype(np.uint64)
     arrays["ids"], arrays["id_ends"] = _encoded(codec.id_values(leaf, s.ID_FIELD))
+    return arrays
+
+
+def merged(parts: Sequence[tuple[SegmentStore, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The arrays of a segment merged from others (``parts``: each one's store and its deleted
+    documents, in the merge's order), from their stores: what :func:`build` would read from
+    the merged segment, without reading its Whoosh files back."""
+    live = []
+    for part, dead in parts:
+        alive = np.ones(part.size, dtype=bool)
+        alive[dead] = False
+        live.append(alive)
+    offsets = np.cumsum([0] + [int(alive.sum()) for alive in live])
+    # Each part's documents' numbers in the merged segment (-1: deleted, not carried over).
+    numbers = [np.where(alive, np.cumsum(alive) - 1 + offset, -1) for alive, offset in zip(live, offsets)]
+    arrays: dict[str, np.ndarray] = {}
+    for field, with_positions in FIELDS:
+        arrays.update(_merged_field([part.fields[field] for part, _ in parts], numbers, field, with_positions))
+    for name in (f"{s.TITLE}.lengths", f"{s.BODY}.lengths", "dates", "groups"):
+        arrays[name] = np.concatenate([part._arrays[name][alive] for (part, _), alive in zip(parts, live)])
+    ids = [i for (part, _), alive in zip(parts, live) for i, kept in zip(part.ids(), alive.tolist()) if kept]
+    arrays["ids"], arrays["id_ends"] = _encoded(ids)
+    return arrays
+
+
+def _merged_field(fields: list[FieldStore], numbers: list[np.ndarray], field: str, with_positions: bool) -> dict[str, np.ndarray]:
+    """One field's arrays of a merged segment: each term's live postings of every part, in order."""
+    vocabularies = [f.terms() for f in fields]
+    union = sorted(set().union(*vocabularies))
+    index = {term: n for n, term in enumerate(union)}
+    term_of, docs, frequencies, places, runs = [], [], [], [], []
+    for f, vocabulary, renumber in zip(fields, vocabularies, numbers):
+        counts = np.diff(f.post_ends, prepend=0)
+        new = renumber[f.docs]
+        kept = new >= 0
+        term_of.append(np.repeat(np.fromiter((index[t] for t in vocabulary), dtype=np.int64, count=len(vocabulary)), counts)[kept])
+        docs.append(new[kept])
+        frequencies.append(f.frequencies[kept])
+        if with_positions:
+            assert f.positions is not None
+            places.append(f.positions[np.repeat(kept, f.frequencies.astype(np.int64))])
+            runs.append(f.frequencies[kept].astype(np.int64))
+    term = np.concatenate(term_of)
+    order = np.argsort(term, kind="stable")  # by term; within one, parts in order, documents ascending
+    per_term = np.bincount(term, minlength=len(union))
+    present = np.flatnonzero(per_term)
+    arrays = dict(zip((f"{field}.terms", f"{field}.term_ends"), _encoded(union[n] for n in present.tolist())))
+    arrays[f"{field}.df"] = per_term[present].astype(np.int32)
+    arrays[f"{field}.post_ends"] = np.cumsum(per_term[present], dtype=np.int64)
+    arrays[f"{field}.docs"] = _joined(docs, np.int32)[order]
+    arrays[f"{field}.freqs"] = _joined(frequencies, np.float32)[order]
+    if with_positions:
+        run = np.concatenate(runs)
+        starts = np.cumsum(run) - run  # where each posting's positions start, before sorting
+        moved = run[order]
+        gather = np.repeat(starts[order] - (np.cumsum(moved) - moved), moved) + np.arange(int(moved.sum()))
+        arrays[f"{field}.positions"] = _joined(places, np.uint32)[gather]
+        arrays[f"{field}.pos_ends"] = np.cumsum(np.bincount(term[order], weights=moved, minlength=len(union))[present]).astype(np.int64)
     return arrays
 
 
@@ -279,6 +338,17 @@ def load(folder: str | os.PathLike[str], leaf: Any, segment: str, size: int) -> 
         return open_store(folder, segment, size)
     except (OSError, StoreError):  # a folder this process cannot write: kept in memory
         return SegmentStore(segment, size, arrays)
+
+
+def write_merged(folder: str, segment: Any, parts: Sequence[tuple[Any, np.ndarray]]) -> None:
+    """Write the store of ``segment``, merged from ``parts`` (each a Whoosh segment and its
+    deleted documents), from their stores; when one of those cannot be opened, nothing is
+    written here (:func:`write_missing` then builds it from the merged segment)."""
+    try:
+        stores = [(open_store(folder, part.segment_id(), part.doc_count_all()), dead) for part, dead in parts]
+    except StoreError:
+        return
+    write(folder, segment.segment_id(), segment.doc_count_all(), merged(stores))
 
 
 def write_missing(folder: str, schema: Any, segments: Sequence[Any], processes: int = 1) -> None:

@@ -289,6 +289,15 @@ def test_a_merge_keeps_every_live_document_as_it_was(engine: SearchEngine) -> No
     assert [seg.size for seg in codec.segments(engine._index.whoosh.reader())] == [25]
     assert after == {key: value for key, value in before.items() if "b5-0" not in key}
     assert ("stored", "b3-1") not in after and after[(s.TITLE, "sửa", "b5-2")] == (1.0, [0])
+    # The merged segment's store, written from the ten stores, is the one its Whoosh files give.
+    (segment,) = engine._index.whoosh._segments()
+    folder = engine._index.whoosh.storage.folder
+    written = store.open_store(folder, segment.segment_id(), segment.doc_count_all())._arrays
+    leaf = codec.open_segment(folder, engine._index.whoosh.schema, segment)
+    expected = store.build(leaf)
+    leaf.close()
+    assert sorted(written) == sorted(expected)
+    assert all(written[name].dtype == expected[name].dtype and np.array_equal(written[name], expected[name]) for name in expected)
 
 
 def test_ten_segments_of_a_size_are_merged_into_one_with_its_store(engine: SearchEngine) -> None:
