@@ -495,6 +495,15 @@ class ParallelWriter(_Announcing, MpWriter):
         task.start()
         return task
 
+    def cancel(self) -> None:
+        """Stop the worker processes too (Whoosh's cancel only flags them in this process, and
+        they would wait for more articles for as long as this process lives)."""
+        for task in self.tasks:
+            task.terminate()
+        for task in self.tasks:
+            task.join()
+        super().cancel()
+
 
 def stored_length(terms: int) -> float:
     """A field's length of ``terms`` terms as Whoosh keeps it (one byte, approximate), so that

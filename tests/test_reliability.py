@@ -1,18 +1,20 @@
 """Interrupted runs, concurrent use and damaged indexes: nothing lost, everything explained."""
 
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, WORDS
-from searcher import IndexDamagedError, IndexLockedError, SearchEngine
+from searcher import IndexDamagedError, IndexLockedError, SearchEngine, indexer
 from searcher.cli import main
 from searcher.segment import DictionarySegmenter
 
@@ -138,6 +140,23 @@ def test_writer_processes_die_with_a_killed_run(tmp_path: Path, source: Path) ->
     wait_for(lambda: not any(alive(pid) for pid in workers), timeout=10)  # they shared its lock
     report = SearchEngine(index).add_documents([{"id": "after", "text": "Nội dung sau"}])
     assert report.added == 1
+
+
+def test_a_batch_that_fails_while_read_leaves_the_index_as_it_was_and_no_writer_process(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexer, "WORKERS", 2)  # (on any machine: the articles go to worker processes as read)
+    engine.add_documents([{"id": "kept", "title": "Công đoàn", "text": "Nội dung đã có"}])
+
+    def articles() -> Iterator[dict[str, str]]:
+        yield from ({"id": f"n{n}", "text": f"công đoàn số {n}"} for n in range(2 * indexer.PARALLEL_BATCH))
+        raise OSError("the source went away")
+
+    with pytest.raises(OSError, match="the source went away"):
+        engine.add_documents(articles())
+    assert multiprocessing.active_children() == []
+    assert [hit.id for hit in engine.search("cong doan").hits] == ["kept"]
+    assert engine.add_documents([{"id": "after", "text": "Nội dung sau"}]).added == 1
 
 
 def test_searches_see_each_commit_while_another_process_indexes(tmp_path: Path, source: Path) -> None:
