@@ -400,11 +400,7 @@ class _QuickFlush:
 
 
 class _SegmentWriter(_QuickFlush, SegmentWriter):
-    """The writer of each of :class:`ParallelWriter`'s processes."""
-
-
-class _Merger(_QuickFlush, SegmentWriter):
-    """Writes one new segment from segments merged, their postings streamed in order."""
+    """The writer of each of :class:`ParallelWriter`'s processes, and of a merge's segment (:func:`merge`)."""
 
 
 def merge(ix: Any, readers: list[Any]) -> Any:
@@ -416,7 +412,7 @@ def merge(ix: Any, readers: list[Any]) -> Any:
     segment's postings are already in order (field, term, document) and stay so renumbered:
     read a block at a time and merged as streams, they are written in half the time (ten
     segments of 2,500 articles, bench/RESULTS.md)."""
-    merger = _Merger(ix, _lk=False, compound=False)  # (the committing writer holds the lock)
+    merger = _SegmentWriter(ix, _lk=False, compound=False)  # (the committing writer holds the lock)
     try:
         streams = []
         for reader in readers:
@@ -462,9 +458,13 @@ class _Announcing:
     commit names them (a merge's new segment included): what is derived from a segment is
     written before any reader can see it."""
 
-    before_commit: BeforeCommit | None = None
     storage: Any
     schema: Any
+
+    def __init__(self, ix: Any, before_commit: BeforeCommit | None = None, **options: Any) -> None:
+        super().__init__(ix, **options)  # type: ignore[call-arg]
+        self.before_commit = before_commit
+        self.index = ix  # (for a merge policy: see merge)
 
     def _commit_toc(self, segments: list[Any]) -> None:
         if self.before_commit is not None:
@@ -475,19 +475,9 @@ class _Announcing:
 class Writer(_Announcing, _QuickFlush, SegmentWriter):
     """Whoosh's writer, calling ``before_commit`` (see :class:`_Announcing`)."""
 
-    def __init__(self, ix: Any, before_commit: BeforeCommit | None = None, **options: Any) -> None:
-        super().__init__(ix, **options)
-        self.before_commit = before_commit
-        self.index = ix  # (for a merge policy: see merge)
-
 
 class ParallelWriter(_Announcing, MpWriter):
     """Whoosh's multi-process writer, with workers that do not outlive it, calling ``before_commit``."""
-
-    def __init__(self, ix: Any, before_commit: BeforeCommit | None = None, **options: Any) -> None:
-        super().__init__(ix, **options)
-        self.before_commit = before_commit
-        self.index = ix  # (for a merge policy: see merge)
 
     def _new_task(self) -> _Worker:
         task = _Worker(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
