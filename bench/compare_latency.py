@@ -3,7 +3,7 @@
     python bench/compare_latency.py --base main --rounds 2
 
 ``--base`` is a git ref of this repository (exported to a temporary folder); the other side is
-this working tree. The index is the 35k news index ``bench/relevance.py`` caches (``--index``
+this working tree (copied when the run starts). The index is the 35k news index ``bench/relevance.py`` caches (``--index``
 names another); each side reads its own copy, so a side with another store version rebuilds
 its store there and not in the cache. Each kind of query is asked by a fresh engine in a fresh
 child process, after ``--warm`` other queries have warmed it, each query once (never seen by
@@ -127,7 +127,9 @@ def main() -> None:
         subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
         plan_path = work / "plan.json"
         plan_path.write_text(json.dumps(plan(args.count, args.warm), ensure_ascii=False), encoding="utf-8")
-        sides = {f"{args.base} ({commit(args.base)})": base, f"this tree ({commit('HEAD')})": ROOT}
+        tree = work / "tree"  # (a copy: the working tree may change while the rounds run)
+        shutil.copytree(ROOT / "searcher", tree / "searcher", ignore=shutil.ignore_patterns("__pycache__"))
+        sides = {f"{args.base} ({commit(args.base)})": base, f"this tree ({commit('HEAD')})": tree}
         copies = {}
         for number, name in enumerate(sides):
             copies[name] = work / f"index{number}"

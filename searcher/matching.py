@@ -35,7 +35,7 @@ PARAMS = Params()
 PROXIMITY_WINDOW = 1000  # best-scored matches whose words' positions are compared
 READING_SPELLINGS = 8  # most used spellings of a word whose pairs with its neighbours' are counted
 NEAR_SPELLING = 0.5  # spellings weighing at least this much count for proximity
-DENSE = 16  # postings of more than 1/16 of the index are summed by counting over it, not by sorting
+DENSE = 16  # a word's postings over 1/16 of the index: its documents found by flags over the index, not by sorting
 
 
 @dataclass(frozen=True)
@@ -111,36 +111,12 @@ def _common(parts: Sequence[np.ndarray]) -> np.ndarray:
     return common
 
 
-def _flags(where: np.ndarray, size: int) -> np.ndarray:
-    """True at ``where`` in an array of ``size``."""
-    flags = np.zeros(size, dtype=np.int64)
-    flags[where] = 1
-    return flags
-
-
 def _firsts(ordered: np.ndarray) -> np.ndarray:
     """Where each value of a sorted array first occurs."""
     new = np.empty(ordered.size, dtype=bool)
     new[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     return np.flatnonzero(new)
-
-
-def _summed(docs: Sequence[np.ndarray], values: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The documents of ``docs`` (arrays of document numbers below ``size``), sorted, and the
-    sum of their ``values`` in each: counted in an array of ``size`` when there are many
-    (cheaper than sorting them), sorted as runs when there are few."""
-    if not docs:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    every, weights = np.concatenate(docs), np.concatenate(values)
-    if every.size * DENSE > size:
-        total = np.bincount(every, weights, minlength=size)
-        found = np.flatnonzero(total)
-        return found, total[found]
-    order = np.argsort(every, kind="stable")
-    every = every[order]
-    starts = _firsts(every)
-    return every[starts].astype(np.int64), np.add.reduceat(weights[order].astype(np.float64), starts) if starts.size else np.zeros(0)
 
 
 def _spread(values: np.ndarray, where: np.ndarray, size: int) -> np.ndarray:
@@ -267,17 +243,21 @@ def _read(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray) -
                 found.update({run[i]: {spellings[i][0]: 1.0} for i in range(start, end) if not run[i].accented and run[i] not in found})
             elif end > start:
                 chain = range(start, end)
-                pairs: list[np.ndarray] = [
-                    sum(weight * readings.pair_counts(*[[context.keys(f, t, docs) for t in spellings[j]] for j in (i, i + 1)])
-                        for f, weight in context.fields.items())  # type: ignore[misc]
-                    for i in chain[:-1]
-                ]
+                pairs = [_pairs(context, spellings[i], spellings[i + 1], docs) for i in chain[:-1]]
                 probabilities = readings.posteriors([readings.unigram(reader, spellings[i]) for i in chain], pairs)
                 for i, p in zip(chain, probabilities):
                     if not run[i].accented and run[i] not in found:
                         found[run[i]] = dict(zip(spellings[i], p.tolist()))
             start = end + 1
     return found
+
+
+def _pairs(context: _Context, first: Sequence[str], second: Sequence[str], docs: np.ndarray) -> np.ndarray:
+    """How often each spelling of ``first`` stands before each of ``second`` in ``docs``, by field weight."""
+    counts = np.zeros((len(first), len(second)))
+    for field, weight in context.fields.items():
+        counts += weight * readings.pair_counts([context.keys(field, t, docs) for t in first], [context.keys(field, t, docs) for t in second])
+    return counts
 
 
 def _options(context: _Context, word: Word) -> list[str]:
@@ -369,12 +349,15 @@ def _group(context: _Context, group: Sequence[Clause]) -> _Match:
 
 def _clause(context: _Context, clause: Clause) -> _Match:
     words = [_word(context, word, _fields(clause)) for word in clause.words]
-    docs, where = _aligned(words)
-    score, count = np.zeros(docs.size), np.zeros(docs.size, dtype=np.int64)
-    for w, at in zip(words, where):
-        score[at] += w.score
-        count[at] += 1
-    match = _Match(docs, score, count == len(words), sum(w.idf for w in words), _common([w.titled for w in words]))
+    if len(words) == 1:
+        match = words[0]
+    else:
+        docs, where = _aligned(words)
+        score, count = np.zeros(docs.size), np.zeros(docs.size, dtype=np.int64)
+        for w, at in zip(words, where):
+            score[at] += w.score
+            count[at] += 1
+        match = _Match(docs, score, count == len(words), sum(w.idf for w in words), _common([w.titled for w in words]))
     if clause.phrase:
         found = [phrase_docs(context.reader, field, [w.folded for w in clause.words], match.having) for field in _fields(clause)]
         inside = np.unique(np.concatenate(found)) if found else EMPTY
@@ -407,34 +390,49 @@ def _word_scores(
     """The documents with any of the weighed spellings, their BM25, the idf, and the documents
     whose title has one of the spellings meant (not an accented word's other spellings)."""
     reader = context.reader
-    # Each field's frequency of the word in each document, each spelling's counted at its weight,
-    # summed at once over the fields: a posting's key is its document and its field.
-    width = len(fields)
-    parts, weighted, meant = [], [], []
-    for n, field in enumerate(fields):
-        for spelling, weight in weights.items():
-            postings = reader.postings(field, spelling)
-            parts.append(postings.docs.astype(np.int64) * width + n)
-            weighted.append(weight * postings.frequencies)
-            if field == s.TITLE and weight > context.params.other_spelling:  # (not an accented word's other spellings)
-                meant.append(postings.docs)
-    keys, sums = _summed(parts, weighted, reader.size * width)
-    docs, which = keys // width, keys % width
-    starts = _firsts(docs)
-    slot = np.cumsum(_flags(starts, docs.size)) - 1  # each key's document, numbered among those found
-    found = docs[starts].astype(np.int32)
-    frequencies = [_spread(sums[which == n], slot[which == n], found.size) for n in range(width)]
+    spellings = tuple(weights)
+    found, slots = reader.cached(("word", "slots", tuple(fields), spellings), lambda: _slots(reader, spellings, fields))
+    # Each field's frequency of the word in each document, each spelling's counted at its weight.
+    frequencies = []
+    for field, where in zip(fields, slots):
+        counted = np.zeros(found.size)
+        for spelling, at in zip(spellings, where):
+            counted[at] += weights[spelling] * reader.postings(field, spelling).frequencies
+        frequencies.append(counted)
+    titled = np.zeros(found.size, dtype=bool)
+    if s.TITLE in fields:
+        for spelling, at in zip(spellings, slots[fields.index(s.TITLE)]):
+            if weights[spelling] > context.params.other_spelling:  # (not an accented word's other spellings)
+                titled[at] = True
     # The documents with the word: its spellings' counted at their weights, but never more than
     # have any of them (``thu`` as thủ, thứ, thu … in 40,000 of 35,000 articles would be worth nothing).
     frequency = sum(weight * max(reader.doc_frequency(f, t) for f in fields) for t, weight in weights.items())
     if len(weights) > 1:
-        frequency = min(frequency, reader.having_any(tuple(weights), found))
+        frequency = min(frequency, reader.having_any(spellings, found))
     saturated = fields_bm25(
         frequencies, [reader.lengths(f)[found] for f in fields], [reader.average_length(f) for f in fields],
         [context.fields[f] for f in fields], [context.bs[f] for f in fields], context.params.k1,
     )
     information = idf(min(frequency, context.documents), context.documents)
-    return found, (information * saturated).astype(np.float32), information, _union(meant).astype(np.int32)
+    return found, (information * saturated).astype(np.float32), information, found[titled]
+
+
+def _slots(reader: Reader, spellings: Sequence[str], fields: Sequence[str]) -> tuple[np.ndarray, list[list[np.ndarray]]]:
+    """The documents with any of ``spellings`` in ``fields`` (sorted), and for each field and
+    spelling where its postings' documents are among them: gathered once a word, whatever
+    weights its spellings are then given (before and after its reading is known)."""
+    postings = [[reader.postings(f, t).docs for t in spellings] for f in fields]
+    every = [docs for row in postings for docs in row]
+    if sum(docs.size for docs in every) * DENSE > reader.size:
+        flags = np.zeros(reader.size, dtype=bool)
+        for docs in every:
+            flags[docs] = True
+        found = np.flatnonzero(flags).astype(np.int32)
+    else:
+        found = _union(every).astype(np.int32)
+    number = np.empty(reader.size, dtype=np.int32)  # (only the found documents' entries are written and read)
+    number[found] = np.arange(found.size, dtype=np.int32)
+    return found, [[number[docs] for docs in row] for row in postings]
 
 
 def _excluded(context: _Context, clause: Clause) -> np.ndarray:
