@@ -144,12 +144,15 @@ class VnsearchOnSets:
         self.tuned = {name: LOADERS[name]() for name in tune_on}
         self.news = self.tuned.get("news-dev") or LOADERS["news-dev"]()
         self.halves = {half: frozenset((name, q) for name, judged in self.tuned.items() for q in judged.halves[half]) for half in HALVES}
-        self.others = {name: LOADERS[name]() for name in report}
         self.reported: dict[int, dict[str, float]] = {}
         self.cache_dir, self.always_fresh = cache_dir, fresh
         self.system = Vnsearch()
         cache_dir.mkdir(parents=True, exist_ok=True)
-        self.system.prepare(self.news.documents, cache_dir)  # (the sets reported are over the same documents)
+        self.system.prepare(self.news.documents, cache_dir)  # (the sets tuned on are over the news corpus)
+        # A set reported is searched on its own documents' index (xquad's are Wikipedia's, not the news).
+        self.others = {name: (LOADERS[name](), Vnsearch()) for name in report}
+        for judged_set, system in self.others.values():
+            system.prepare(judged_set.documents, cache_dir)
 
     def __call__(self, candidate: Candidate) -> dict[str, float]:
         from relevance import HEADLINE, mean
@@ -157,8 +160,12 @@ class VnsearchOnSets:
         started = time.perf_counter()
         scores = self.evaluate(candidate, fresh=self.always_fresh)
         figures = self.reported.setdefault(len(self.reported), {})
-        for name, judged_set in self.others.items():
-            figures[name] = mean(self.run(judged_set), HEADLINE[name])
+        for name, (judged_set, system) in self.others.items():
+            figures[name] = mean(self.run(judged_set, system), HEADLINE[name])
+            if not self.always_fresh:
+                system.forget_results()
+            else:
+                system.prepare(judged_set.documents, self.cache_dir)
         if not self.always_fresh and not self.system.forget_results():
             raise SystemExit("bench/tune.py: the engine kept no answers where bench/systems.py looks for them "
                              "(its cache has changed): run with --fresh")
@@ -178,12 +185,12 @@ class VnsearchOnSets:
         matching.PARAMS = replace(self.defaults, **candidate)
         if fresh:
             self.system.prepare(self.news.documents, self.cache_dir)  # a new engine: nothing kept from other parameters
-        return {(name, qid): run[HEADLINE[name]] for name, judged in self.tuned.items() for qid, run in self.run(judged).items()}
+        return {(name, qid): run[HEADLINE[name]] for name, judged in self.tuned.items() for qid, run in self.run(judged, self.system).items()}
 
-    def run(self, judged_set: Any) -> dict[str, dict]:
+    def run(self, judged_set: Any, system: Any) -> dict[str, dict]:
         from relevance import evaluate
 
-        return evaluate(judged_set, self.system, forms=("typed",))["typed"]
+        return evaluate(judged_set, system, forms=("typed",))["typed"]
 
 
 def unconfirmed(tuning: Tuning, fresh: Callable[[Candidate], Mapping[str, float]]) -> list[int]:
