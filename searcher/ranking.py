@@ -42,7 +42,7 @@ class Params:
     k1: float = 1.2
     title_weight: float = 4.0  # a title's BM25 counts this many times a body's
     title_b: float = 0.5  # length normalization in the title ...
-    whole_title: float = 3.0  # a title with every word of the query (two or more) adds this times the query's idf
+    whole_title: float = 6.0  # a title with every word of the query (two or more) adds this times the query's idf
     body_b: float = 0.75  # ... and in the body
     short_query: int = 3  # queries of up to this many words match only documents with all of them ...
     long_coverage: float = 0.2  # ... longer ones also those with this share of the best one's information
