@@ -3,8 +3,8 @@
     python bench/compare_indexing.py --base main --size 5000 --rounds 3
 
 ``--base`` is a git ref of this repository (exported to a temporary folder); the other side is
-this working tree; ``--stock`` adds stock Whoosh (bench/engines.py), the yardstick of the
-indexing goal. Each round indexes the same subset (``bench/run.py``'s fixed-seed sample)
+this working tree (copied when the run starts); ``--stock`` adds stock Whoosh
+(bench/engines.py), the yardstick of the indexing goal. Each round indexes the same subset (``bench/run.py``'s fixed-seed sample)
 with each, in a fresh child process (``bench/run.py _index``), alternating so that whatever
 else runs on the machine weighs on all alike. Prints the median characters per second of
 each and their ratios.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -23,18 +22,13 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from checkouts import ROOT, child_env, export, short_commit, snapshot
 from run import load_subset
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def index_once(code: Path, subset: Path, out: Path, engine: str = "vnsearch") -> float:
     """Seconds one child process takes to index ``subset`` with ``engine`` (vnsearch: the ``searcher`` in ``code``)."""
-    env = dict(os.environ, PYTHONPATH=str(code), PYTHONDONTWRITEBYTECODE="1")
-    # Run from the subset's folder: a child started in a checkout would import that one.
-    check = subprocess.run([sys.executable, "-c", "import searcher; print(searcher.__file__)"],
-                           env=env, capture_output=True, text=True, check=True, cwd=subset.parent)
-    assert check.stdout.strip().startswith(str(code)), check.stdout
+    env = child_env(code, subset.parent)
     result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "_index", engine, str(subset), str(out)],
                             env=env, capture_output=True, text=True, check=True, cwd=subset.parent)
     return float(json.loads(result.stdout.strip().splitlines()[-1])["seconds"])
@@ -48,22 +42,16 @@ def main() -> None:
     parser.add_argument("--stock", action="store_true", help="also index with stock Whoosh each round")
     args = parser.parse_args()
 
-    base_commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.base],
-                                 capture_output=True, text=True, check=True).stdout.strip()
-    head_commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                                 capture_output=True, text=True, check=True).stdout.strip()
+    base_commit, head_commit = short_commit(args.base), short_commit("HEAD")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        base = work / "base"
-        base.mkdir()
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.base, "searcher"], capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+        base = export(args.base, work / "base")
         records = load_subset(args.size)
         characters = sum(len(r.get("title", "")) + len(r["text"]) for r in records)
         subset = work / "subset.jsonl"
         subset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
 
-        sides = {f"{args.base} ({base_commit})": (base, "vnsearch"), f"this tree ({head_commit})": (ROOT, "vnsearch")}
+        sides = {f"{args.base} ({base_commit})": (base, "vnsearch"), f"this tree ({head_commit})": (snapshot(work / "tree"), "vnsearch")}
         if args.stock:
             sides["stock Whoosh"] = (ROOT, "whoosh")
         seconds: dict[str, list[float]] = {name: [] for name in sides}

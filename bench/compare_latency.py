@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import statistics
@@ -31,9 +30,9 @@ from pathlib import Path
 from unidecode import unidecode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from checkouts import ROOT, child_env, export, short_commit, snapshot
 from run import CORPUS, RELEVANCE, load_subset, percentile
 
-ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path.home() / ".cache" / "vnsearch-bench"
 SEED = 20261207
 DATA = ROOT / "bench" / "data"
@@ -83,11 +82,7 @@ def ask_child(index: str, plan_path: str) -> None:
 
 
 def ask(code: Path, index: Path, plan_path: Path) -> dict[str, dict[str, list[float]]]:
-    env = dict(os.environ, PYTHONPATH=str(code), PYTHONDONTWRITEBYTECODE="1")
-    # Run from outside any checkout: a child started in one would import that one.
-    done = subprocess.run([sys.executable, "-c", "import searcher; print(searcher.__file__)"],
-                          env=env, capture_output=True, text=True, check=True, cwd=plan_path.parent)
-    assert done.stdout.strip().startswith(str(code)), done.stdout
+    env = child_env(code, plan_path.parent)
     done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "_ask", str(index), str(plan_path)],
                           env=env, capture_output=True, text=True, cwd=plan_path.parent)
     if done.returncode != 0:
@@ -115,21 +110,13 @@ def main() -> None:
     args = parser.parse_args()
     index = args.index or cached_index()
 
-    def commit(ref: str) -> str:
-        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", ref],
-                              capture_output=True, text=True, check=True).stdout.strip()
-
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        base = work / "base"
-        base.mkdir()
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.base, "searcher"], capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+        base = export(args.base, work / "base")
         plan_path = work / "plan.json"
         plan_path.write_text(json.dumps(plan(args.count, args.warm), ensure_ascii=False), encoding="utf-8")
-        tree = work / "tree"  # (a copy: the working tree may change while the rounds run)
-        shutil.copytree(ROOT / "searcher", tree / "searcher", ignore=shutil.ignore_patterns("__pycache__"))
-        sides = {f"{args.base} ({commit(args.base)})": base, f"this tree ({commit('HEAD')})": tree}
+        tree = snapshot(work / "tree")
+        sides = {f"{args.base} ({short_commit(args.base)})": base, f"this tree ({short_commit('HEAD')})": tree}
         copies = {}
         for number, name in enumerate(sides):
             copies[name] = work / f"index{number}"
