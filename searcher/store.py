@@ -29,7 +29,7 @@ import os
 import struct
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -52,7 +52,11 @@ _ALIGN = 64
 _verified: set[tuple[Any, ...]] = set()  # files whose checksum this process has checked
 _verifying = threading.Lock()
 
+MERGE_POSTINGS = 1 << 22  # postings a merge's store is made of at a time (see _merged_field)
+EMPTY_PLACES = np.zeros(0, dtype=np.uint32)
+
 Progress = Callable[[int, int], None]
+Arrays = dict[str, np.ndarray | list[np.ndarray]]  # a store's arrays, some as consecutive parts (see write)
 
 
 class StoreError(Exception):
@@ -162,10 +166,11 @@ def build(leaf: Any) -> dict[str, np.ndarray]:
     return arrays
 
 
-def merged(parts: Sequence[tuple[SegmentStore, np.ndarray]]) -> dict[str, np.ndarray]:
+def merged(parts: Sequence[tuple[SegmentStore, np.ndarray]]) -> Arrays:
     """The arrays of a segment merged from others (``parts``: each one's store and its deleted
     documents, in the merge's order), from their stores: what :func:`build` would read from
-    the merged segment, without reading its Whoosh files back."""
+    the merged segment, without reading its Whoosh files back (the postings and positions as
+    runs of terms, see :func:`write`)."""
     live = []
     for part, dead in parts:
         alive = np.ones(part.size, dtype=bool)
@@ -174,7 +179,7 @@ def merged(parts: Sequence[tuple[SegmentStore, np.ndarray]]) -> dict[str, np.nda
     offsets = np.cumsum([0] + [int(alive.sum()) for alive in live])
     # Each part's documents' numbers in the merged segment (-1: deleted, not carried over).
     numbers = [np.where(alive, np.cumsum(alive) - 1 + offset, -1) for alive, offset in zip(live, offsets)]
-    arrays: dict[str, np.ndarray] = {}
+    arrays: Arrays = {}
     for field, with_positions in FIELDS:
         arrays.update(_merged_field([part.fields[field] for part, _ in parts], numbers, field, with_positions))
     for name in (f"{s.TITLE}.lengths", f"{s.BODY}.lengths", "dates", "groups"):
@@ -184,48 +189,90 @@ def merged(parts: Sequence[tuple[SegmentStore, np.ndarray]]) -> dict[str, np.nda
     return arrays
 
 
-def _merged_field(fields: list[FieldStore], numbers: list[np.ndarray], field: str, with_positions: bool) -> dict[str, np.ndarray]:
-    """One field's arrays of a merged segment: each term's live postings of every part, in order."""
+def _merged_field(fields: list[FieldStore], numbers: list[np.ndarray], field: str, with_positions: bool) -> Arrays:
+    """One field's arrays of a merged segment: each term's live postings of every part, in order.
+    Made a run of terms at a time (:data:`MERGE_POSTINGS` postings or so): what a merge holds
+    besides its result does not grow with the segments merged."""
     vocabularies = [f.terms() for f in fields]
     union = sorted(set().union(*vocabularies))
     index = {term: n for n, term in enumerate(union)}
-    term_of, docs, frequencies, places, runs = [], [], [], [], []
-    for f, vocabulary, renumber in zip(fields, vocabularies, numbers):
-        counts = np.diff(f.post_ends, prepend=0)
-        new = renumber[f.docs]
-        kept = new >= 0
-        term_of.append(np.repeat(np.fromiter((index[t] for t in vocabulary), dtype=np.int64, count=len(vocabulary)), counts)[kept])
-        docs.append(new[kept])
-        frequencies.append(f.frequencies[kept])
-        if with_positions:
-            assert f.positions is not None
-            places.append(f.positions[np.repeat(kept, f.frequencies.astype(np.int64))])
-            runs.append(f.frequencies[kept].astype(np.int64))
-    term = np.concatenate(term_of)
-    order = np.argsort(term, kind="stable")  # by term; within one, parts in order, documents ascending
-    per_term = np.bincount(term, minlength=len(union))
+    mapped = [np.fromiter((index[t] for t in vocabulary), dtype=np.int64, count=len(vocabulary)) for vocabulary in vocabularies]
+    postings = np.zeros(len(union), dtype=np.int64)  # each term's postings in all parts, deleted ones too
+    for f, numbered in zip(fields, mapped):
+        postings[numbered] += np.diff(f.post_ends, prepend=0)
+    ends = np.cumsum(postings)
+    cuts = np.unique(np.searchsorted(ends, np.arange(MERGE_POSTINGS, int(ends[-1]) if ends.size else 0, MERGE_POSTINGS)))
+    bounds = [0, *(int(c) for c in cuts if 0 < c < len(union)), len(union)]
+    per_term, per_term_places = np.zeros(len(union), dtype=np.int64), np.zeros(len(union), dtype=np.int64)
+    docs, frequencies, places = [], [], []
+    for low, high in zip(bounds, bounds[1:]):
+        chunk = _merged_terms(fields, mapped, numbers, low, high, with_positions)
+        if chunk is None:
+            continue
+        per_term[low:high], chunk_docs, chunk_frequencies, per_term_places[low:high], chunk_places = chunk
+        docs.append(chunk_docs)
+        frequencies.append(chunk_frequencies)
+        places.append(chunk_places)
     present = np.flatnonzero(per_term)
-    arrays = dict(zip((f"{field}.terms", f"{field}.term_ends"), _encoded(union[n] for n in present.tolist())))
+    arrays: Arrays = dict(zip((f"{field}.terms", f"{field}.term_ends"), _encoded(union[n] for n in present.tolist())))
     arrays[f"{field}.df"] = per_term[present].astype(np.int32)
     arrays[f"{field}.post_ends"] = np.cumsum(per_term[present], dtype=np.int64)
-    arrays[f"{field}.docs"] = _joined(docs, np.int32)[order]
-    arrays[f"{field}.freqs"] = _joined(frequencies, np.float32)[order]
+    arrays[f"{field}.docs"] = docs or [np.zeros(0, dtype=np.int32)]  # (written as they are: not joined in memory)
+    arrays[f"{field}.freqs"] = frequencies or [np.zeros(0, dtype=np.float32)]
+    if with_positions:
+        arrays[f"{field}.positions"] = places or [EMPTY_PLACES]
+        arrays[f"{field}.pos_ends"] = np.cumsum(per_term_places[present], dtype=np.int64)
+    return arrays
+
+
+def _merged_terms(
+    fields: list[FieldStore], mapped: list[np.ndarray], numbers: list[np.ndarray], low: int, high: int, with_positions: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The merged postings of the terms numbered ``low`` to ``high`` (excluded) in the union of
+    the parts' vocabularies (``mapped``: each part's terms' numbers there, ascending): each
+    term's live postings and its positions, and the documents (new numbers), frequencies and
+    positions of them all, by term, then part, then document; None if no part has any."""
+    term_of, docs, frequencies, places, runs = [], [], [], [], []
+    for f, numbered, renumber in zip(fields, mapped, numbers):
+        first, last = int(np.searchsorted(numbered, low)), int(np.searchsorted(numbered, high))
+        if first == last:
+            continue
+        start, end = (int(f.post_ends[first - 1]) if first else 0), int(f.post_ends[last - 1])
+        new = renumber[f.docs[start:end]]
+        kept = new >= 0
+        counts = np.diff(f.post_ends[first:last], prepend=start)
+        term_of.append(np.repeat(numbered[first:last] - low, counts)[kept])
+        docs.append(new[kept])
+        frequency = f.frequencies[start:end]
+        frequencies.append(frequency[kept])
+        if with_positions:
+            assert f.positions is not None and f.pos_ends is not None
+            begin, finish = (int(f.pos_ends[first - 1]) if first else 0), int(f.pos_ends[last - 1])
+            places.append(f.positions[begin:finish][np.repeat(kept, frequency.astype(np.int64))])
+            runs.append(frequency[kept].astype(np.int64))
+    if not term_of:
+        return None
+    term = np.concatenate(term_of)
+    order = np.argsort(term, kind="stable")  # by term; within one, parts in order, documents ascending
+    per_term = np.bincount(term, minlength=high - low)
+    ordered_places, per_term_places = EMPTY_PLACES, np.zeros(high - low, dtype=np.int64)
     if with_positions:
         run = np.concatenate(runs)
         starts = np.cumsum(run) - run  # where each posting's positions start, before sorting
         moved = run[order]
         gather = np.repeat(starts[order] - (np.cumsum(moved) - moved), moved) + np.arange(int(moved.sum()))
-        arrays[f"{field}.positions"] = _joined(places, np.uint32)[gather]
-        arrays[f"{field}.pos_ends"] = np.cumsum(np.bincount(term[order], weights=moved, minlength=len(union))[present]).astype(np.int64)
-    return arrays
+        ordered_places = _joined(places, np.uint32)[gather]
+        per_term_places = np.bincount(term, weights=run, minlength=high - low).astype(np.int64)
+    return per_term, _joined(docs, np.int32)[order], _joined(frequencies, np.float32)[order], per_term_places, ordered_places
 
 
 def path_of(folder: str | os.PathLike[str], segment: str) -> Path:
     return Path(folder) / FOLDER / f"{segment}.store"
 
 
-def write(folder: str | os.PathLike[str], segment: str, size: int, arrays: dict[str, np.ndarray]) -> Path:
-    """Write one segment's store (to a temporary name, then renamed into place)."""
+def write(folder: str | os.PathLike[str], segment: str, size: int, arrays: Mapping[str, np.ndarray | list[np.ndarray]]) -> Path:
+    """Write one segment's store (to a temporary name, then renamed into place). An array may
+    be given as a list of consecutive parts (of its dtype), written one after the other."""
     final = path_of(folder, segment)
     final.parent.mkdir(exist_ok=True)
     temporary = final.with_name(f".{segment}.{os.getpid()}.tmp")
@@ -234,13 +281,18 @@ def write(folder: str | os.PathLike[str], segment: str, size: int, arrays: dict[
     try:
         with open(temporary, "wb") as out:
             for name, array in arrays.items():
+                parts = array if isinstance(array, list) else [array]
                 padding = b"\0" * (-offset % _ALIGN)
-                data = np.ascontiguousarray(array).tobytes()
-                out.write(padding + data)
-                crc = zlib.crc32(data, zlib.crc32(padding, crc))
+                out.write(padding)
+                crc = zlib.crc32(padding, crc)
                 offset += len(padding)
-                entries[name] = [array.dtype.str, offset, int(array.size)]
-                offset += len(data)
+                entries[name] = [parts[0].dtype.str, offset, sum(int(part.size) for part in parts)]
+                for part in parts:
+                    assert part.dtype == parts[0].dtype, name
+                    data = np.ascontiguousarray(part).tobytes()
+                    out.write(data)
+                    crc = zlib.crc32(data, crc)
+                    offset += len(data)
             header = json.dumps({"version": VERSION, "segment": segment, "documents": size, "arrays": entries}).encode()
             crc = zlib.crc32(header, crc)
             out.write(header + _FOOTER.pack(len(header), crc, _MAGIC))

@@ -276,7 +276,9 @@ def whoosh_contents(engine: SearchEngine) -> dict[tuple[str, ...], object]:
     return contents
 
 
-def test_a_merge_keeps_every_live_document_as_it_was(engine: SearchEngine) -> None:
+@pytest.mark.parametrize("run", [store.MERGE_POSTINGS, 3], ids=["in-one-run", "three-postings-at-a-time"])
+def test_a_merge_keeps_every_live_document_as_it_was(engine: SearchEngine, monkeypatch: pytest.MonkeyPatch, run: int) -> None:
+    monkeypatch.setattr(store, "MERGE_POSTINGS", run)  # (a large merge's store is made a run of terms at a time)
     for batch in range(9):
         engine.add_documents({"id": f"b{batch}-{n}", "title": f"Bão số {batch}", "text": f"công đoàn đợt {batch} số {n}, bão {n}"}
                              for n in range(3))
