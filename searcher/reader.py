@@ -350,9 +350,13 @@ class Reader:
 
     def spellings(self, field: str, folded: str) -> tuple[str, ...]:
         """The terms of ``field`` that fold to ``folded`` (sorted): ``cong`` -> công, cống, cộng …
-        Looked up in each segment's vocabulary: the merged one (:meth:`term_counts`) is not needed."""
+        Looked up in the merged vocabulary (:meth:`term_counts`) when this reader has made it
+        (a server warming a commit, a search that looked for typos), else in each segment's:
+        the same terms either way, and a search that needs no more is not made to merge them."""
         def find() -> tuple[str, ...]:
-            return tuple(sorted({t for terms, _ in self._segment_terms(field) for t in _folding_to(terms, folded)}))
+            merged = self.cache.peek((self.token, "t", field))
+            vocabularies = [merged[0]] if merged is not None else [terms for terms, _ in self._segment_terms(field)]
+            return tuple(sorted({t for terms in vocabularies for t in _folding_to(terms, folded)}))
 
         return self.cached(("s", field, folded), find)
 
@@ -448,13 +452,19 @@ class Reader:
         return int(found.size)
 
     def documents_with(self, words: Sequence[Sequence[str]]) -> int:
-        """Live documents having, for every word, one of its spellings (title or body)."""
-        together: np.ndarray | None = None
+        """Live documents having, for every word, one of its spellings (title or body).
+        Flags over the index a word (not a sort of its postings: common words' postings
+        grow with the archive, and each word costs one pass over them)."""
+        if not words:
+            return 0
+        together = self.live.copy()
         for spellings in words:
-            docs = [self.postings(f, t).docs for t in spellings for f in (s.BODY, s.TITLE)]
-            found = np.unique(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int32)
-            together = found if together is None else np.intersect1d(together, found, assume_unique=True)
-        return int(self.live[together].sum()) if together is not None else 0
+            having = np.zeros(self.size, dtype=bool)
+            for t in spellings:
+                for f in (s.BODY, s.TITLE):
+                    having[self.postings(f, t).docs] = True
+            together &= having
+        return int(together.sum())
 
     def docnum(self, doc_id: str) -> int | None:
         """The live document with this ``id``, if any."""

@@ -85,6 +85,29 @@ def assert_same(derived: Reader, fresh: Reader) -> None:
     assert derived.live.tolist() == fresh.live.tolist()
 
 
+def test_spellings_are_the_same_looked_up_per_segment_and_in_the_merged_vocabulary(corpus_engine: SearchEngine) -> None:
+    writer(corpus_engine).add_documents(MORE)  # a second segment
+    words = {fold_term(t) for field in (s.TITLE, s.BODY) for t in Reader(corpus_engine._index.whoosh.reader()).vocabulary(field)}
+    per_segment = Reader(corpus_engine._index.whoosh.reader(), Cache())
+    assert len(per_segment.segments) > 1
+    before = {(field, w): per_segment.spellings(field, w) for field in (s.TITLE, s.BODY) for w in words}
+    assert per_segment.cache.peek((per_segment.token, "t", s.BODY)) is None  # (no merged vocabulary was made)
+    merged = Reader(corpus_engine._index.whoosh.reader(), Cache())
+    merged.prepare()  # the merged vocabularies, as a server warming a commit makes them
+    assert {(field, w): merged.spellings(field, w) for field, w in before} == before
+    assert before[s.BODY, "du"] == ("du", "dự", "đủ")
+
+
+def test_documents_with_every_word_are_the_live_ones_having_a_spelling_of_each(corpus_engine: SearchEngine) -> None:
+    words = [("công", "cống"), ("đoàn",)]  # (what decides whether typed keystrokes are converted)
+    assert corpus_engine._current_reader().documents_with(words) == 3  # union, success, scattered
+    corpus_engine.delete("success")
+    reader = corpus_engine._current_reader()
+    assert reader.documents_with(words) == 2
+    assert reader.documents_with([*words, ("bàn",)]) == 0
+    assert reader.documents_with([]) == 0
+
+
 def test_derived_postings_and_vocabulary_equal_those_read_afresh(corpus_engine: SearchEngine) -> None:
     cache = Cache()
     first = Reader(corpus_engine._index.whoosh.reader(), cache)
