@@ -191,8 +191,8 @@ def merged(parts: Sequence[tuple[SegmentStore, np.ndarray]]) -> Arrays:
 
 def _merged_field(fields: list[FieldStore], numbers: list[np.ndarray], field: str, with_positions: bool) -> Arrays:
     """One field's arrays of a merged segment: each term's live postings of every part, in order.
-    Made a run of terms at a time (:data:`MERGE_POSTINGS` postings or so): what a merge holds
-    besides its result does not grow with the segments merged."""
+    Made a run of terms at a time (:data:`MERGE_POSTINGS` postings or so): besides its result
+    and the vocabularies, what a merge holds does not grow with the segments merged."""
     vocabularies = [f.terms() for f in fields]
     union = sorted(set().union(*vocabularies))
     index = {term: n for n, term in enumerate(union)}
