@@ -1,7 +1,7 @@
 """Two versions of ``searcher`` side by side, for the comparing benchmarks
-(``bench/compare_indexing.py``, ``bench/compare_latency.py``): a git ref exported, the working
-tree copied, and child processes that import the version they are given, whatever folder they
-run from."""
+(``bench/compare_indexing.py``, ``bench/compare_latency.py``, ``bench/compare_merging.py``):
+a git ref exported, the working tree copied, and child processes that import the version they
+are given, whatever folder they run from."""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@
 
 ``--base`` is a git ref of this repository (exported to a temporary folder); the other side is
 this working tree (copied when the run starts); ``--stock`` adds stock Whoosh
-(bench/engines.py), the yardstick of the indexing goal. Each round indexes the same subset (``bench/run.py``'s fixed-seed sample)
-with each, in a fresh child process (``bench/run.py _index``), alternating so that whatever
+(bench/engines.py), the yardstick of the indexing goal. Each round indexes the same subset
+(``bench/run.py``'s fixed-seed sample) with each, in a fresh child process (``bench/run.py _index``), alternating so that whatever
 else runs on the machine weighs on all alike. Prints the median characters per second of
 each and their ratios.
 """

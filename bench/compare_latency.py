@@ -3,13 +3,14 @@
     python bench/compare_latency.py --base main --rounds 2
 
 ``--base`` is a git ref of this repository (exported to a temporary folder); the other side is
-this working tree (copied when the run starts). The index is the 35k news index ``bench/relevance.py`` caches (``--index``
-names another); each side reads its own copy, so a side with another store version rebuilds
+this working tree (copied when the run starts). The index is the 35k news index
+``bench/relevance.py`` caches (``--index`` names another); each side reads its own copy, so a side with another store version rebuilds
 its store there and not in the cache. Each kind of query is asked by a fresh engine in a fresh
 child process, after ``--warm`` other queries have warmed it, each query once (never seen by
 that engine): news-dev topics as typed, whole titles without and with diacritics, 3-4 title
-words in another order (known-keywords) and pasted questions (own-questions). Sides alternate
-round by round, so that whatever else runs on the machine weighs on both alike. Prints the
+words in another order (known-keywords) and pasted questions (own-questions). Sides alternate,
+each going first in every other round, so that whatever else runs on the machine (and the page
+cache, when the index copies are large) weighs on both alike. Prints the
 median over rounds of each kind's p50 and p95, in CPU milliseconds of the searching process
 (the noise of a shared machine is mostly in wall time) and in wall milliseconds.
 """
@@ -124,8 +125,8 @@ def main() -> None:
             ask(sides[name], copies[name], plan_path)  # a store of another version is rebuilt here, not timed
         rounds: dict[str, list[dict[str, dict[str, list[float]]]]] = {name: [] for name in sides}
         for round_ in range(1, args.rounds + 1):
-            for name, code in sides.items():
-                rounds[name].append(ask(code, copies[name], plan_path))
+            for name in list(sides) if round_ % 2 else list(reversed(sides)):  # (each side goes first in turn)
+                rounds[name].append(ask(sides[name], copies[name], plan_path))
                 print(f"round {round_}: {name} done", file=sys.stderr, flush=True)
 
     print(f"Index: {index.name} ({CORPUS.name}); {args.warm} warm-up queries, then each query once; "
