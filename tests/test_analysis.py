@@ -1,9 +1,11 @@
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from conftest import SEEDS
 from searcher.analysis import analyzer, tokens
 from searcher.schema import ANALYZED, BODY, build_schema
 from searcher.segment import DictionarySegmenter, pyvi_segment
@@ -51,6 +53,36 @@ def test_pyvi_segment_matches_pyvi_itself() -> None:
         ours.append("_".join(found[at : at + length]))
         at += length
     assert ours == ViTokenizer.tokenize(text).split()
+
+
+def test_the_crf_is_decoded_to_the_labels_of_crfsuites_own_tagger() -> None:
+    """Our decoding of pyvi's model (weights read from its file, Viterbi in Python) against
+    CRFsuite's tagger given pyvi's own features, on every token of the seeds and of three
+    sentences whose words turn on a dictionary feature of the next tokens or the two before:
+    the same labels. (With pyvi's dictionary: ours also accepts its words respelled.)"""
+    import pycrfsuite
+    from pyvi import ViTokenizer as module
+    from pyvi.ViTokenizer import ViTokenizer
+
+    from searcher.segment import _crf_model_bytes, _pyvi_model, _PyviModel
+
+    package = Path(module.__file__).parent
+    model = _PyviModel(package)
+    model.bigrams, model.trigrams = ViTokenizer.bi_grams, ViTokenizer.tri_grams
+    crf = _crf_model_bytes(package / "models" / "pyvi3.pkl")  # (the tagger reads it for as long as it lives)
+    tagger = pycrfsuite.Tagger()
+    tagger.open_inmemory(crf)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.iterdir())] + [
+        "Xe cũng dễ dàng nhập vào làn đường cao tốc hoặc tách khỏi đường",  # +2:word.tri_gram()
+        "Việc triệu hồi chính thức bắt đầu từ ngày 3/2/2017",  # -2:word.tri_gram()
+        "Phantom thế hệ IV là khởi đầu mới cho nhà sản xuất nước Anh",  # +1:word.bi_gram()
+    ]
+    for text in texts:
+        found = [t for t, _, _ in tokens(text)]
+        expected = [label == "I_W" for label in tagger.tag(ViTokenizer.sent2features(found, False))]
+        assert model.inside(found) == expected, text[:40]
+    assert sum(len(tokens(text)) for text in texts) > 3000
+    assert _pyvi_model().inside(["Công", "đoàn", "cấp", "ủy"]) == [False, True, False, True]  # cấp uỷ in pyvi's dictionary
 
 
 def test_segmenting_does_not_import_scikit_learn() -> None:
