@@ -3,14 +3,15 @@
     python bench/compare_merging.py --index ~/.cache/vnsearch-bench/scale/index-350000 --segments 4 --base main
 
 When ten segments of a size are merged into one (``searcher.indexer._merge_tiers``), the
-merged segment's search store is made from theirs (``searcher.store.merged``, then
-``store.write``). This merges the stores of the ``--segments`` largest segments of an index
+merged segment's search store is made from theirs (``searcher.store.merge``; before 2026-12-07,
+``store.merged`` then ``store.write``). This merges the stores of the ``--segments`` largest segments of an index
 (``bench/scale.py`` leaves its archives' indexes in ``~/.cache/vnsearch-bench/scale``), with
 every seventh document taken as deleted, once by ``--base`` (a git ref, exported) and once by
 this working tree (copied when the run starts), each in a fresh process: its peak RSS (the
 index's store files are read through memory maps, and count there as they are read) and the
-seconds to merge and write. The two stores written must be byte for byte the same, else the
-run stops. Rounds alternate the sides.
+seconds to merge and write. The two stores written must hold the same arrays (names, types
+and contents: where in the file each lies may differ), else the run stops. Rounds alternate
+the sides.
 """
 
 from __future__ import annotations
@@ -40,11 +41,18 @@ def merge_child(folder: str, segments: str, out: str) -> None:
     parts = [(store.open_store(folder, name, size), np.arange(0, size, 7)) for name, size in chosen]
     live = sum(size - (size + 6) // 7 for _, size in chosen)
     started = time.perf_counter()
-    written = store.write(out, "merged", live, store.merged(parts))
+    if hasattr(store, "merge"):
+        written = store.merge(out, "merged", parts)
+    else:  # (checkouts before 2026-12-07 made the merged arrays, then wrote them)
+        written = store.write(out, "merged", live, store.merged(parts))
     seconds = time.perf_counter() - started
-    digest = hashlib.sha256(written.read_bytes()).hexdigest()
-    print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      "sha256": digest, "mb": written.stat().st_size / 1e6}))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    arrays = store.open_store(out, "merged", live)._arrays
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        digest.update(f"{name} {arrays[name].dtype.str} {arrays[name].size}\n".encode())
+        digest.update(arrays[name].view(np.uint8).data)
+    print(json.dumps({"seconds": seconds, "peak_mb": peak, "sha256": digest.hexdigest(), "mb": written.stat().st_size / 1e6}))
 
 
 def largest(index: Path, count: int) -> tuple[str, list[tuple[str, int]]]:
@@ -93,7 +101,7 @@ def main() -> None:
         raise SystemExit(f"the merged stores differ: {digests}")
     documents = sum(size for _, size in segments)
     print(f"Merged: the stores of {len(segments)} segments of {args.index} ({documents:,} documents: "
-          f"{', '.join(f'{size:,}' for _, size in segments)}), every seventh deleted; the same store written by both "
+          f"{', '.join(f'{size:,}' for _, size in segments)}), every seventh deleted; the same arrays written by both "
           f"({next(iter(figures.values()))[0]['mb']:,.0f} MB); median of {args.rounds} rounds.\n")
     print("| checkout | peak RSS, MB | seconds |")
     print("|---|---:|---:|")

@@ -40,7 +40,7 @@ import numpy as np
 from . import codec
 from . import schema as s
 
-__all__ = ["FIELDS", "VERSION", "FieldStore", "SegmentStore", "StoreError", "build", "load", "merged", "write_merged",
+__all__ = ["FIELDS", "VERSION", "FieldStore", "SegmentStore", "StoreError", "build", "load", "merge", "write_merged",
            "write_missing"]
 
 VERSION = 1  # bump when what a store holds, or how, changes: older stores are rebuilt
@@ -56,7 +56,6 @@ MERGE_POSTINGS = 1 << 22  # postings a merge's store is made of at a time (see _
 EMPTY_PLACES = np.zeros(0, dtype=np.uint32)
 
 Progress = Callable[[int, int], None]
-Arrays = dict[str, np.ndarray | list[np.ndarray]]  # a store's arrays, some as consecutive parts (see write)
 
 
 class StoreError(Exception):
@@ -166,11 +165,13 @@ def build(leaf: Any) -> dict[str, np.ndarray]:
     return arrays
 
 
-def merged(parts: Sequence[tuple[SegmentStore, np.ndarray]]) -> Arrays:
-    """The arrays of a segment merged from others (``parts``: each one's store and its deleted
-    documents, in the merge's order), from their stores: what :func:`build` would read from
-    the merged segment, without reading its Whoosh files back (the postings and positions as
-    runs of terms, see :func:`write`)."""
+def merge(folder: str | os.PathLike[str], segment: str, parts: Sequence[tuple[SegmentStore, np.ndarray]]) -> Path:
+    """Write the store of a segment merged from others (``parts``: each one's store and its
+    deleted documents, in the merge's order), from their stores: what :func:`build` would read
+    from the merged segment, without reading its Whoosh files back. Its postings and
+    positions are made and written a run of terms at a time (:data:`MERGE_POSTINGS` postings
+    or so), each into its place in the file: besides the vocabularies and per-document
+    columns, what a merge holds does not grow with the segments merged."""
     live = []
     for part, dead in parts:
         alive = np.ones(part.size, dtype=bool)
@@ -179,20 +180,21 @@ def merged(parts: Sequence[tuple[SegmentStore, np.ndarray]]) -> Arrays:
     offsets = np.cumsum([0] + [int(alive.sum()) for alive in live])
     # Each part's documents' numbers in the merged segment (-1: deleted, not carried over).
     numbers = [np.where(alive, np.cumsum(alive) - 1 + offset, -1) for alive, offset in zip(live, offsets)]
-    arrays: Arrays = {}
-    for field, with_positions in FIELDS:
-        arrays.update(_merged_field([part.fields[field] for part, _ in parts], numbers, field, with_positions))
-    for name in (f"{s.TITLE}.lengths", f"{s.BODY}.lengths", "dates", "groups"):
-        arrays[name] = np.concatenate([part._arrays[name][alive] for (part, _), alive in zip(parts, live)])
-    ids = [i for (part, _), alive in zip(parts, live) for i, kept in zip(part.ids(), alive.tolist()) if kept]
-    arrays["ids"], arrays["id_ends"] = _encoded(ids)
-    return arrays
+    with _File(folder, segment) as file:
+        for field, with_positions in FIELDS:
+            _merge_field(file, [part.fields[field] for part, _ in parts], numbers, field, with_positions)
+        for name in (f"{s.TITLE}.lengths", f"{s.BODY}.lengths", "dates", "groups"):
+            file.put(name, np.concatenate([part._arrays[name][alive] for (part, _), alive in zip(parts, live)]))
+        ids = [i for (part, _), alive in zip(parts, live) for i, kept in zip(part.ids(), alive.tolist()) if kept]
+        for name, array in zip(("ids", "id_ends"), _encoded(ids)):
+            file.put(name, array)
+        return file.close(int(offsets[-1]))
 
 
-def _merged_field(fields: list[FieldStore], numbers: list[np.ndarray], field: str, with_positions: bool) -> Arrays:
-    """One field's arrays of a merged segment: each term's live postings of every part, in order.
-    Made a run of terms at a time (:data:`MERGE_POSTINGS` postings or so): besides its result
-    and the vocabularies, what a merge holds does not grow with the segments merged."""
+def _merge_field(file: _File, fields: list[FieldStore], numbers: list[np.ndarray], field: str, with_positions: bool) -> None:
+    """Write one field's arrays of a merged segment: each term's live postings of every part,
+    in order. The postings and positions arrays are laid out first, at their sizes (counted
+    over the parts' live postings), and filled a run of terms at a time."""
     vocabularies = [f.terms() for f in fields]
     union = sorted(set().union(*vocabularies))
     index = {term: n for n, term in enumerate(union)}
@@ -203,26 +205,46 @@ def _merged_field(fields: list[FieldStore], numbers: list[np.ndarray], field: st
     ends = np.cumsum(postings)
     cuts = np.unique(np.searchsorted(ends, np.arange(MERGE_POSTINGS, int(ends[-1]) if ends.size else 0, MERGE_POSTINGS)))
     bounds = [0, *(int(c) for c in cuts if 0 < c < len(union)), len(union)]
+    live_postings, live_places = _live(fields, numbers, with_positions)
+    file.reserve(f"{field}.docs", np.int32, live_postings)
+    file.reserve(f"{field}.freqs", np.float32, live_postings)
+    if with_positions:
+        file.reserve(f"{field}.positions", np.uint32, live_places)
     per_term, per_term_places = np.zeros(len(union), dtype=np.int64), np.zeros(len(union), dtype=np.int64)
-    docs, frequencies, places = [], [], []
+    written = placed = 0
     for low, high in zip(bounds, bounds[1:]):
         chunk = _merged_terms(fields, mapped, numbers, low, high, with_positions)
         if chunk is None:
             continue
-        per_term[low:high], chunk_docs, chunk_frequencies, per_term_places[low:high], chunk_places = chunk
-        docs.append(chunk_docs)
-        frequencies.append(chunk_frequencies)
-        places.append(chunk_places)
+        per_term[low:high], docs, frequencies, per_term_places[low:high], places = chunk
+        file.fill(f"{field}.docs", written, docs)
+        file.fill(f"{field}.freqs", written, frequencies)
+        written += docs.size
+        if with_positions:
+            file.fill(f"{field}.positions", placed, places)
+            placed += places.size
+    if (written, placed) != (live_postings, live_places):
+        raise AssertionError(f"{field}: {written:,} postings and {placed:,} positions merged, {live_postings:,} and {live_places:,} counted")
     present = np.flatnonzero(per_term)
-    arrays: Arrays = dict(zip((f"{field}.terms", f"{field}.term_ends"), _encoded(union[n] for n in present.tolist())))
-    arrays[f"{field}.df"] = per_term[present].astype(np.int32)
-    arrays[f"{field}.post_ends"] = np.cumsum(per_term[present], dtype=np.int64)
-    arrays[f"{field}.docs"] = docs or [np.zeros(0, dtype=np.int32)]  # (written as they are: not joined in memory)
-    arrays[f"{field}.freqs"] = frequencies or [np.zeros(0, dtype=np.float32)]
+    for name, array in zip((f"{field}.terms", f"{field}.term_ends"), _encoded(union[n] for n in present.tolist())):
+        file.put(name, array)
+    file.put(f"{field}.df", per_term[present].astype(np.int32))
+    file.put(f"{field}.post_ends", np.cumsum(per_term[present], dtype=np.int64))
     if with_positions:
-        arrays[f"{field}.positions"] = places or [EMPTY_PLACES]
-        arrays[f"{field}.pos_ends"] = np.cumsum(per_term_places[present], dtype=np.int64)
-    return arrays
+        file.put(f"{field}.pos_ends", np.cumsum(per_term_places[present], dtype=np.int64))
+
+
+def _live(fields: list[FieldStore], numbers: list[np.ndarray], with_positions: bool) -> tuple[int, int]:
+    """How many of the parts' postings are of live documents, and how many positions they
+    have (0 without positions), counted :data:`MERGE_POSTINGS` postings at a time."""
+    postings = places = 0
+    for f, renumber in zip(fields, numbers):
+        for start in range(0, f.docs.size, MERGE_POSTINGS):
+            kept = renumber[f.docs[start : start + MERGE_POSTINGS]] >= 0
+            postings += int(np.count_nonzero(kept))
+            if with_positions:
+                places += int(f.frequencies[start : start + MERGE_POSTINGS][kept].sum(dtype=np.float64))
+    return postings, places
 
 
 def _merged_terms(
@@ -270,40 +292,77 @@ def path_of(folder: str | os.PathLike[str], segment: str) -> Path:
     return Path(folder) / FOLDER / f"{segment}.store"
 
 
-def write(folder: str | os.PathLike[str], segment: str, size: int, arrays: Mapping[str, np.ndarray | list[np.ndarray]]) -> Path:
-    """Write one segment's store (to a temporary name, then renamed into place). An array may
-    be given as a list of consecutive parts (of its dtype), written one after the other."""
-    final = path_of(folder, segment)
-    final.parent.mkdir(exist_ok=True)
-    temporary = final.with_name(f".{segment}.{os.getpid()}.tmp")
-    entries: dict[str, list[Any]] = {}
-    crc = offset = 0
-    try:
-        with open(temporary, "wb") as out:
-            for name, array in arrays.items():
-                parts = array if isinstance(array, list) else [array]
-                padding = b"\0" * (-offset % _ALIGN)
-                out.write(padding)
-                crc = zlib.crc32(padding, crc)
-                offset += len(padding)
-                entries[name] = [parts[0].dtype.str, offset, sum(int(part.size) for part in parts)]
-                for part in parts:
-                    assert part.dtype == parts[0].dtype, name
-                    data = np.ascontiguousarray(part).tobytes()
-                    out.write(data)
-                    crc = zlib.crc32(data, crc)
-                    offset += len(data)
-            header = json.dumps({"version": VERSION, "segment": segment, "documents": size, "arrays": entries}).encode()
-            crc = zlib.crc32(header, crc)
-            out.write(header + _FOOTER.pack(len(header), crc, _MAGIC))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, final)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _mark(final)  # (its checksum was computed from what was written)
-    return final
+def write(folder: str | os.PathLike[str], segment: str, size: int, arrays: Mapping[str, np.ndarray]) -> Path:
+    """Write one segment's store (to a temporary name, then renamed into place)."""
+    with _File(folder, segment) as file:
+        for name, array in arrays.items():
+            file.put(name, array)
+        return file.close(size)
+
+
+class _File:
+    """A store file being written under a temporary name: its arrays laid out one after the
+    other (each at a multiple of 64 bytes), each written whole (:meth:`put`) or reserved and
+    filled in pieces (:meth:`fill`); :meth:`close` adds the header and footer and renames it
+    into place. Left without closing (an error), the temporary file is removed."""
+
+    def __init__(self, folder: str | os.PathLike[str], segment: str):
+        self.segment = segment
+        self.final = path_of(folder, segment)
+        self.final.parent.mkdir(exist_ok=True)
+        self.temporary = self.final.with_name(f".{segment}.{os.getpid()}.tmp")
+        self.descriptor = os.open(self.temporary, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+        self.entries: dict[str, list[Any]] = {}  # name: [dtype, offset, count]
+        self.end = 0
+
+    def __enter__(self) -> _File:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if self.descriptor >= 0:
+            os.close(self.descriptor)
+            self.descriptor = -1
+        if kind is not None:
+            self.temporary.unlink(missing_ok=True)
+
+    def reserve(self, name: str, dtype: Any, count: int) -> None:
+        """Lay out an array of ``count`` items of ``dtype`` after the others."""
+        offset = self.end + -self.end % _ALIGN
+        self.entries[name] = [np.dtype(dtype).str, offset, count]
+        self.end = offset + np.dtype(dtype).itemsize * count
+
+    def put(self, name: str, array: np.ndarray) -> None:
+        """Lay out an array after the others and write it."""
+        self.reserve(name, array.dtype, array.size)
+        self.fill(name, 0, array)
+
+    def fill(self, name: str, at: int, array: np.ndarray) -> None:
+        """Write ``array`` as the items ``at``... of the array ``name`` laid out before."""
+        dtype, offset, count = self.entries[name]
+        if array.dtype != np.dtype(dtype) or at + array.size > count:
+            raise ValueError(f"{name}: {array.size} items of {array.dtype} do not fit at {at} of {count} of {dtype}")
+        data = np.ascontiguousarray(array).reshape(-1).view(np.uint8).data
+        position = offset + at * array.itemsize
+        while data:  # (one call writes at most about 2 GB)
+            done = os.pwrite(self.descriptor, data, position)
+            data, position = data[done:], position + done
+
+    def close(self, size: int) -> Path:
+        """Finish the file (``size``: the segment's documents) and rename it into place."""
+        os.ftruncate(self.descriptor, self.end)  # (padding, and the end of a last empty array: zeros)
+        crc = 0
+        for start in range(0, self.end, 1 << 24):  # the checksum, of the file as written
+            crc = zlib.crc32(os.pread(self.descriptor, min(1 << 24, self.end - start), start), crc)
+        header = json.dumps({"version": VERSION, "segment": self.segment, "documents": size, "arrays": self.entries}).encode()
+        footer = header + _FOOTER.pack(len(header), zlib.crc32(header, crc), _MAGIC)
+        if os.pwrite(self.descriptor, footer, self.end) != len(footer):
+            raise OSError(f"short write to {self.temporary}")
+        os.fsync(self.descriptor)
+        os.close(self.descriptor)
+        self.descriptor = -1
+        os.replace(self.temporary, self.final)
+        _mark(self.final)  # (its checksum was computed from what was written)
+        return self.final
 
 
 def open_store(folder: str | os.PathLike[str], segment: str, size: int) -> SegmentStore:
@@ -400,7 +459,7 @@ def write_merged(folder: str, segment: Any, parts: Sequence[tuple[Any, np.ndarra
         stores = [(open_store(folder, part.segment_id(), part.doc_count_all()), dead) for part, dead in parts]
     except StoreError:
         return
-    write(folder, segment.segment_id(), segment.doc_count_all(), merged(stores))
+    merge(folder, segment.segment_id(), stores)
 
 
 def write_missing(folder: str, schema: Any, segments: Sequence[Any], processes: int = 1) -> None:
