@@ -127,34 +127,48 @@ def words(text: str, segmenter: Segmenter | None = None) -> list[list[tuple[str,
         for t, s, e in found[start : start + length]:
             if t.isalpha():  # (most tokens: a syllable is its own piece, as indexed)
                 word.append((t, s, e))
-            elif is_word(t):
-                word += [(index_form(piece), s + a, s + b) for piece, a, b in parts(t)]
+            else:
+                word += [(piece, s + a, s + b) for piece, a, b in _indexed(t)]
         if word:
             result.append(word)
         start += length
     return result
 
 
+def _indexed(token: str) -> list[tuple[str, int, int]]:
+    """The pieces of a token as indexed, with their offsets in it (none for punctuation)."""
+    return [(index_form(piece), a, b) for piece, a, b in parts(token)] if is_word(token) else []
+
+
 def term_positions(text: str, segmenter: Segmenter | None = None) -> dict[str, list[int]]:
     """Each term of ``text`` and its positions: what :func:`analyzer` makes of it, grouped
-    as an index stores it, without a token object a syllable (the indexing path).
+    as an index stores it, without a token object a syllable (the indexing path: the words
+    of :func:`words`, without their offsets).
 
         >>> term_positions("Hoà Bình, hoà bình", lambda tokens: [2, 1, 2])
         {'hòa': [0, 4], 'bình': [1, 5]}
     """
-    found: dict[str, list[int]] = {}
+    found = _TOKEN.findall(nfc_for_offsets(text))
+    terms: dict[str, list[int]] = {}
     pos = -WORD_GAP
-    for word in words(text, segmenter):
-        pos += WORD_GAP - 1
-        for syllable, _, _ in word:
-            pos += 1
-            term = normalize_term(syllable)
-            places = found.get(term)
-            if places is None:
-                found[term] = [pos]
-            else:
-                places.append(pos)
-    return found
+    start = 0
+    for length in (segmenter or pyvi_segment)(found):
+        first = True  # (the gap between words comes before a word's first indexed piece)
+        for token in found[start : start + length]:
+            pieces = (token,) if token.isalpha() else [piece for piece, _, _ in _indexed(token)]
+            for piece in pieces:
+                if first:
+                    pos += WORD_GAP - 1
+                    first = False
+                pos += 1
+                term = normalize_term(piece)
+                places = terms.get(term)
+                if places is None:
+                    terms[term] = [pos]
+                else:
+                    places.append(pos)
+        start += length
+    return terms
 
 
 class VietnameseTokenizer(Tokenizer):
