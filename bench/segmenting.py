@@ -4,8 +4,9 @@
 
 vnsearch reads the weights of pyvi's model and finds each token's label itself
 (``searcher/segment.py``). This runs both over the tokens of each article (title and text,
-as ``searcher.analysis.tokens`` finds them), with pyvi's own dictionary on both sides so that
-the features are pyvi's: CRFsuite's tagger given pyvi's ``ViTokenizer.sent2features``, and
+as ``searcher.analysis.tokens`` finds them), with pyvi's own dictionary on both sides, looked
+up as pyvi does (vnsearch's also finds its words respelled: ``hòa`` for ``hoà``), so that the
+features are pyvi's: CRFsuite's tagger given pyvi's ``ViTokenizer.sent2features``, and
 vnsearch's decoding. It stops at the first article whose labels differ, and prints the CPU
 seconds of each (the tagger's side includes pyvi's features, as pyvi runs it; vnsearch's
 includes its own).
@@ -33,12 +34,14 @@ def main() -> None:
     from pyvi import ViTokenizer as module
     from pyvi.ViTokenizer import ViTokenizer
 
+    from searcher import segment
     from searcher.analysis import tokens
     from searcher.segment import _crf_model_bytes, _PyviModel
 
     package = Path(module.__file__).parent
     ours = _PyviModel(package)
     ours.bigrams, ours.trigrams = ViTokenizer.bi_grams, ViTokenizer.tri_grams
+    segment._spelling = lambda token: token  # (vnsearch also looks its dictionary up respelled: hòa for hoà; pyvi does not)
     crf = _crf_model_bytes(package / "models" / "pyvi3.pkl")  # (the tagger reads it for as long as it lives)
     tagger = pycrfsuite.Tagger()
     tagger.open_inmemory(crf)
