@@ -65,6 +65,24 @@ def test_site_chrome_is_not_indexed(seeds: dict[str, Article], name: str, chrome
         assert text not in seeds[name].text
 
 
+@pytest.mark.parametrize(
+    "line, chrome",
+    [
+        ("Chia sẻ Facebook Zalo | In bài", True),
+        ("CHIA SẺ  •  E-mail  •  Về đầu trang", True),
+        ("-A A +A", True),
+        ("Theo dõi", True),
+        ("Chia sẻ ảnh", False),  # a word no chrome phrase has
+        ("Người dân chia sẻ trên Facebook rằng giá vàng tăng.", False),
+        ("Bình luận 2024", False),
+    ],
+)
+def test_a_line_is_chrome_when_it_is_chrome_phrases_alone(line: str, chrome: bool) -> None:
+    from searcher.sources.text import drop_chrome
+
+    assert drop_chrome(f"Đoạn đầu.\n{line}\nĐoạn cuối.") == ("Đoạn đầu.\nĐoạn cuối." if chrome else f"Đoạn đầu.\n{line}\nĐoạn cuối.")
+
+
 def test_article_text_and_bylines_are_kept(seeds: dict[str, Article]) -> None:
     assert seeds["001_37a8b72512109e4f.txt"].text.endswith("tại 9 CĐCS…\nHải Yến")
     assert seeds["004_dd78adaa512fb10c.txt"].text.startswith("Ngày 14/01/2021, Liên đoàn Lao động huyện")

@@ -195,7 +195,6 @@ def parse_page(text: str, *, title_first: bool = False) -> Page:
     return Page(title=title_from_lead(body[0]) if body else "", date=date, text="\n".join(body), headline=False)
 
 
-_SPACES = re.compile(r"\s+")
 
 
 def unescape(text: str) -> str:
@@ -208,8 +207,8 @@ def clean_line(line: str) -> str:
     """One line with entities decoded, look-alike and invisible characters repaired
     (:func:`searcher.normalize.clean`: a zero-width space inside a word is dropped, not a
     space), spaces collapsed and a caption marker dropped."""
-    line = _SPACES.sub(" ", clean(unescape(line))).strip()
-    return re.sub(r"\s*\|$", "", line)  # caption marker: "Quang cảnh hội nghị. |"
+    line = " ".join(clean(unescape(line)).split())  # (str.split's whitespace is the \s of re)
+    return line[:-1].rstrip() if line.endswith("|") else line  # caption marker: "Quang cảnh hội nghị. |"
 
 
 def clean_lines(text: str) -> list[str]:
@@ -275,13 +274,20 @@ _CHROME_PREFIX = re.compile(
 _IMAGE_NAME = re.compile(r"^\S.{0,150}\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg)$", re.IGNORECASE)
 
 
+# The words of the chrome phrases: a line with any other word is not made of them alone.
+_CHROME_WORDS = frozenset(re.findall(r"\w+", " ".join(_CHROME_PHRASES).casefold()))
+_WORD_RUN = re.compile(r"\w+")
+
+
 def _is_chrome(line: str) -> bool:
     """Site chrome: buttons and links, licence and contact lines, image file names."""
-    return bool(
-        _IMAGE_NAME.match(line)
-        or _CHROME_PREFIX.match(line)
-        or not re.search(r"\w", _CHROME_ONLY.sub("", line))
-    )
+    if _IMAGE_NAME.match(line) or _CHROME_PREFIX.match(line):
+        return True
+    # Chrome phrases match whole words, so a word none of them has would be left over:
+    # most lines are told apart by their first word, without trying every phrase everywhere.
+    if any(word.group().casefold() not in _CHROME_WORDS for word in _WORD_RUN.finditer(line)):
+        return False
+    return not re.search(r"\w", _CHROME_ONLY.sub("", line))
 
 
 _FOOTER_MARKERS = re.compile(
