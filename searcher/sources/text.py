@@ -195,8 +195,6 @@ def parse_page(text: str, *, title_first: bool = False) -> Page:
     return Page(title=title_from_lead(body[0]) if body else "", date=date, text="\n".join(body), headline=False)
 
 
-
-
 def unescape(text: str) -> str:
     """HTML entities as the characters they stand for, as scrapers leave them:
     ``lúc&nbsp11h`` -> ``lúc 11h`` (no-break space), ``&#8220;`` -> ``“``."""
