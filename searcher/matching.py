@@ -228,27 +228,31 @@ def _runs(parsed: ParsedQuery) -> list[tuple[Word, ...]]:
 def _read(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray) -> dict[Word, dict[str, float]]:
     """The readings of the words typed without diacritics in ``runs``, from how their
     spellings stand together in ``docs``."""
-    reader = context.reader
-    found: dict[Word, dict[str, float]] = {}
+    chains: list[tuple[Sequence[Word], list[list[str]]]] = []  # runs of words the index knows (one it lacks breaks a run)
     for run in runs:
         if all(w.accented for w in run):
             continue
         spellings = [_options(context, w) for w in run]
         start = 0
-        for end in range(len(run) + 1):  # chains of known words (one the index lacks breaks it)
-            if end < len(run) and spellings[end]:
-                continue
-            if end > start and all(len(spellings[i]) == 1 for i in range(start, end)):
-                # One spelling a word: each is read as it, with certainty (no positions to read).
-                found.update({run[i]: {spellings[i][0]: 1.0} for i in range(start, end) if not run[i].accented and run[i] not in found})
-            elif end > start:
-                chain = range(start, end)
-                pairs = [_pairs(context, spellings[i], spellings[i + 1], docs) for i in chain[:-1]]
-                probabilities = readings.posteriors([readings.unigram(reader, spellings[i]) for i in chain], pairs)
-                for i, p in zip(chain, probabilities):
-                    if not run[i].accented and run[i] not in found:
-                        found[run[i]] = dict(zip(spellings[i], p.tolist()))
-            start = end + 1
+        for end in range(len(run) + 1):
+            if end == len(run) or not spellings[end]:
+                if end > start:
+                    chains.append((run[start:end], spellings[start:end]))
+                start = end + 1
+    # (one spelling a word: each is read as it, with certainty; the others' positions are read at once)
+    paired = [spellings for _, spellings in chains if any(len(each) > 1 for each in spellings)]
+    for field in context.fields:
+        context.keys(field, [t for spellings in paired for each in spellings for t in each], docs)
+    found: dict[Word, dict[str, float]] = {}
+    for words, spellings in chains:
+        if all(len(each) == 1 for each in spellings):
+            probabilities = [np.ones(1)] * len(words)
+        else:
+            pairs = [_pairs(context, a, b, docs) for a, b in zip(spellings, spellings[1:])]
+            probabilities = readings.posteriors([readings.unigram(context.reader, each) for each in spellings], pairs)
+        for word, each, p in zip(words, spellings, probabilities):
+            if not word.accented and word not in found:
+                found[word] = dict(zip(each, p.tolist()))
     return found
 
 
@@ -256,7 +260,7 @@ def _pairs(context: _Context, first: Sequence[str], second: Sequence[str], docs:
     """How often each spelling of ``first`` stands before each of ``second`` in ``docs``, by field weight."""
     counts = np.zeros((len(first), len(second)))
     for field, weight in context.fields.items():
-        counts += weight * readings.pair_counts([context.keys(field, t, docs) for t in first], [context.keys(field, t, docs) for t in second])
+        counts += weight * readings.pair_counts(context.keys(field, first, docs), context.keys(field, second, docs))
     return counts
 
 
@@ -303,11 +307,13 @@ class _Context:
         self.read = False  # whether words typed without diacritics are weighed by their readings
         self.scored: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray, float, np.ndarray]] = {}  # each word's, by weights
 
-    def keys(self, field: str, term: str, docs: np.ndarray) -> np.ndarray:
-        """The positions of ``term`` in the sorted ``docs`` (always the same ones in a query)."""
-        if (field, term) not in self._keys:
-            self._keys[field, term] = self.reader.positions(field, term, docs)
-        return self._keys[field, term]
+    def keys(self, field: str, terms: Sequence[str], docs: np.ndarray) -> list[np.ndarray]:
+        """The positions of each of ``terms`` in the sorted ``docs`` (always the same ones in
+        a query); those not read yet are read together."""
+        missing = [t for t in dict.fromkeys(terms) if (field, t) not in self._keys]
+        if missing:
+            self._keys.update(((field, t), keys) for t, keys in zip(missing, self.reader.positions_of(field, missing, docs)))
+        return [self._keys[field, t] for t in terms]
 
     def forget(self) -> None:
         """Drop what was computed with the previous weights."""
@@ -487,12 +493,17 @@ def _proximity(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarr
     total = np.zeros(docs.size)
     keys: dict[tuple[Word, str], np.ndarray] = {}
 
+    def likely(word: Word) -> list[str]:
+        return [t for t, w in context.weights.get(word, {}).items() if w >= NEAR_SPELLING]
+
     def near(word: Word, field: str) -> np.ndarray:
         if (word, field) not in keys:
-            likely = [t for t, w in context.weights.get(word, {}).items() if w >= NEAR_SPELLING]
-            found = [context.keys(field, t, docs) for t in likely]
+            found = context.keys(field, likely(word), docs)
             keys[word, field] = np.sort(np.concatenate(found)) if found else EMPTY
         return keys[word, field]
+
+    for field in context.fields:  # (every likely spelling's positions read at once)
+        context.keys(field, [t for run in runs for word in run for t in likely(word)], docs)
 
     for run in runs:
         for first, second in zip(run, run[1:]):
@@ -524,10 +535,10 @@ def _per_doc(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
 def phrase_docs(reader: Reader, field: str, words: Sequence[str], among: np.ndarray | None = None) -> np.ndarray:
     """Documents where ``words`` (folded, any spelling) occur one after the other in
     ``field``, within a word or across words; only among the sorted ``among`` when given."""
-    keys = []
-    for word in words:
-        found = [reader.positions(field, t, among) for t in reader.spellings(field, word)]
-        keys.append(np.sort(np.concatenate(found)) if found else EMPTY)
+    spellings = [reader.spellings(field, word) for word in words]
+    every = list(dict.fromkeys(t for each in spellings for t in each))
+    found = dict(zip(every, reader.positions_of(field, every, among) if among is not None else [reader.positions(field, t) for t in every]))
+    keys = [np.sort(np.concatenate([found[t] for t in each])) if each else EMPTY for each in spellings]
     if not keys or any(k.size == 0 for k in keys):
         return EMPTY
     at = keys[0]

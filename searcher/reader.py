@@ -288,19 +288,36 @@ class Reader:
     def positions(self, field: str, term: str, among: np.ndarray | None = None) -> np.ndarray:
         """Sorted keys ``doc << 32 | position`` of ``term`` in ``field``; only in ``among``
         (sorted docnums) when given."""
-        found, starts = self._place(field, term)
-        if among is None:
-            chosen, cuts = None, np.zeros(len(found) + 1, dtype=np.int64)
-        else:  # the postings among those documents, picked once over every segment
-            chosen = np.flatnonzero(self._inside(among)[self.postings(field, term).docs])
-            cuts = np.searchsorted(chosen, starts)
-        parts = []
-        for k, (i, t) in enumerate(found):
-            if chosen is not None and cuts[k] == cuts[k + 1]:
-                continue
-            mine = None if chosen is None else chosen[cuts[k] : cuts[k + 1]] - starts[k]
-            parts.append(self.stores[i].fields[field].keys(t, mine) + (self.segments[i].offset << 32))
+        if among is not None:
+            return self.positions_of(field, [term], among)[0]
+        parts = [self.stores[i].fields[field].keys(t) + (self.segments[i].offset << 32) for i, t in self._found(field, term)]
         return parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else EMPTY
+
+    def positions_of(self, field: str, terms: Sequence[str], among: np.ndarray) -> list[np.ndarray]:
+        """:meth:`positions` of each of ``terms`` in the sorted docnums ``among``, read
+        together: a few array operations a segment, not a few a term and segment (a pasted
+        question's words have hundreds of spellings)."""
+        places = [self._place(field, term) for term in terms]
+        blocks = [(k, i, t) for k, (found, _) in enumerate(places) for i, t in found]  # (term, segment, its number there)
+        if not blocks:
+            return [EMPTY] * len(terms)
+        every = [self.postings(field, term).docs for term in terms]
+        # The postings of every term, one term after the other, and where each block starts there.
+        term_starts = np.cumsum([0] + [docs.size for docs in every[:-1]], dtype=np.int64)
+        lows = np.concatenate([start + starts[:-1] for start, (_, starts) in zip(term_starts, places)])
+        chosen = np.flatnonzero(self._inside(among)[np.concatenate(every)])
+        counts = np.diff(np.append(np.searchsorted(chosen, lows), chosen.size))
+        local = chosen - np.repeat(lows, counts)  # each chosen posting's number in its term's postings in its segment
+        owner, segment, number = (np.array(column, dtype=np.int64) for column in zip(*blocks))
+        entry_segment = np.repeat(segment, counts)
+        parts: list[list[np.ndarray]] = [[] for _ in terms]
+        for i in np.unique(segment[counts > 0]).tolist():
+            mine = (segment == i) & (counts > 0)
+            keys, per_term = self.stores[i].fields[field].chosen_keys(number[mine], local[entry_segment == i], counts[mine])
+            keys += self.segments[i].offset << 32
+            for k, found in zip(owner[mine].tolist(), np.split(keys, np.cumsum(per_term)[:-1])):
+                parts[k].append(found)
+        return [p[0] if len(p) == 1 else np.concatenate(p) if p else EMPTY for p in parts]
 
     def _inside(self, docs: np.ndarray) -> np.ndarray:
         """True for ``docs`` (kept for the last ``docs`` each thread asked about)."""

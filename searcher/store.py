@@ -88,24 +88,45 @@ class FieldStore:
         """How many postings term ``t`` has."""
         return int(self.post_ends[t]) - (int(self.post_ends[t - 1]) if t else 0)
 
-    def keys(self, t: int, chosen: np.ndarray | None = None) -> np.ndarray:
-        """Term ``t``'s occurrences as keys ``doc << 32 | position`` (sorted), only in its
-        postings numbered ``chosen`` (ascending) when given."""
+    def keys(self, t: int) -> np.ndarray:
+        """Term ``t``'s occurrences as keys ``doc << 32 | position`` (sorted)."""
+        positions, pos_ends = self._positioned()
+        docs, frequencies = self.postings(t)
+        start, end = (int(pos_ends[t - 1]) if t else 0), int(pos_ends[t])
+        return (np.repeat(docs.astype(np.int64), frequencies.astype(np.int64)) << 32) | positions[start:end].astype(np.int64)
+
+    def chosen_keys(self, terms: np.ndarray, chosen: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The occurrences (keys ``doc << 32 | position``) of some postings of several terms,
+        read together: ``terms[b]``'s postings numbered by the next ``sizes[b]`` (at least one)
+        of ``chosen`` (ascending for each term). All the keys (each term's sorted, in the
+        order of ``terms``), and how many each term has.
+        """
+        positions, pos_ends = self._positioned()
+        terms = terms.astype(np.int64)
+        lows = np.where(terms > 0, self.post_ends[terms - 1], 0).astype(np.int64)
+        starts = np.where(terms > 0, pos_ends[terms - 1], 0).astype(np.int64)
+        term_of = np.repeat(np.arange(terms.size), sizes)
+        chosen = chosen.astype(np.int64)
+        # Each term's frequencies up to its last chosen posting, one after the other: how many
+        # positions each posting's come after, within its term's.
+        spans = chosen[np.cumsum(sizes) - 1] + 1
+        span_starts = np.cumsum(spans) - spans
+        frequencies = self.frequencies[np.repeat(lows - span_starts, spans) + np.arange(int(spans.sum()))].astype(np.int64)
+        before = np.cumsum(frequencies) - frequencies
+        before -= np.repeat(before[span_starts], spans)
+        at = span_starts[term_of] + chosen
+        counts = frequencies[at]
+        firsts = starts[term_of] + before[at]
+        # Each chosen posting's run of positions, gathered in one index array.
+        places = positions[np.repeat(firsts - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))]
+        docs = self.docs[lows[term_of] + chosen].astype(np.int64)
+        keys = (np.repeat(docs, counts) << 32) | places.astype(np.int64)
+        return keys, np.bincount(term_of, weights=counts, minlength=terms.size).astype(np.int64)
+
+    def _positioned(self) -> tuple[np.ndarray, np.ndarray]:
         if self.positions is None or self.pos_ends is None:
             raise ValueError("this field keeps no positions")
-        low = int(self.post_ends[t - 1]) if t else 0
-        start = int(self.pos_ends[t - 1]) if t else 0
-        if chosen is None:
-            docs, counts = self.postings(t)[0], self.postings(t)[1].astype(np.int64)
-            places = self.positions[start : int(self.pos_ends[t])]
-        else:
-            before = np.cumsum(self.frequencies[low : low + int(chosen[-1]) + 1].astype(np.int64))  # positions up to each posting
-            docs, counts = self.docs[low + chosen], self.frequencies[low + chosen].astype(np.int64)
-            firsts = start + before[chosen] - counts
-            total = int(counts.sum())
-            # Each chosen posting's run of positions, gathered in one index array.
-            places = self.positions[np.repeat(firsts - (np.cumsum(counts) - counts), counts) + np.arange(total)]
-        return (np.repeat(docs.astype(np.int64), counts) << 32) | places.astype(np.int64)
+        return self.positions, self.pos_ends
 
 
 class SegmentStore:

@@ -84,6 +84,12 @@ def test_the_store_gives_whooshs_postings_positions_and_columns(engine: SearchEn
             assert reader.positions(field, term).tolist() == whoosh_keys(reader, field, term)
             among = np.array(sorted(rng.sample(range(reader.size), 40)), dtype=np.int64)
             assert reader.positions(field, term, among).tolist() == whoosh_keys(reader, field, term, among)
+        # Many terms' positions read together (as a query's spellings are), among documents that have them.
+        terms = rng.sample(vocabulary, 30) + ["chưa-có", "bão", "công", "đoàn"]
+        among = np.unique(np.concatenate([reader.postings(field, t).docs for t in terms[-3:]] + [np.arange(0, reader.size, 3)]))
+        together = reader.positions_of(field, terms, among)
+        assert [keys.tolist() for keys in together] == [whoosh_keys(reader, field, term, among) for term in terms]
+        assert sum(keys.size for keys in together) > 100 and together[-4].size == 0
     assert reader.doc_frequency(s.BODY, "chưa-có") == 0 and reader.postings(s.BODY, "chưa-có").size == 0
     for seg, part in zip(reader.segments, np.split(reader.lengths(s.BODY), [seg.offset for seg in reader.segments[1:]])):
         assert part.tolist() == codec.field_lengths(seg.leaf, s.BODY).tolist()

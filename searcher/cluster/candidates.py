@@ -83,11 +83,12 @@ class Candidates:
 
     def positions(self, field: str, term: str, among: np.ndarray | None = None) -> np.ndarray:
         keys = self._read(field, term)[1]
-        if among is None or keys.size == 0:
-            return keys
+        return keys if among is None else self.positions_of(field, [term], among)[0]
+
+    def positions_of(self, field: str, terms: Sequence[str], among: np.ndarray) -> list[np.ndarray]:
         inside = np.zeros(self.size, dtype=bool)
         inside[among] = True
-        return keys[inside[keys >> 32]]
+        return [keys[inside[keys >> 32]] for keys in (self._read(field, term)[1] for term in terms)]
 
     def lengths(self, field: str) -> np.ndarray:
         return self._lengths[field]
