@@ -526,10 +526,17 @@ def _proximity(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarr
 
 
 def _per_doc(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """How many of ``keys`` fall in each of ``docs`` (sorted)."""
-    if keys.size == 0:
+    """How many of ``keys`` fall in each of ``docs`` (sorted); those of other documents
+    (read for the readings, among matches the second scoring left out) count nowhere.
+
+        >>> _per_doc(np.array([1 << 32 | 5, 2 << 32 | 1, 3 << 32, 3 << 32 | 4]), np.array([1, 3])).tolist()
+        [1.0, 2.0]
+    """
+    if keys.size == 0 or docs.size == 0:
         return np.zeros(docs.size)
-    return np.bincount(np.searchsorted(docs, keys >> 32), minlength=docs.size)[: docs.size].astype(np.float64)
+    owners = keys >> 32
+    at = np.minimum(np.searchsorted(docs, owners), docs.size - 1)
+    return np.bincount(at[docs[at] == owners], minlength=docs.size).astype(np.float64)
 
 
 def phrase_docs(reader: Reader, field: str, words: Sequence[str], among: np.ndarray | None = None) -> np.ndarray:
