@@ -239,8 +239,9 @@ def _read(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarray) -
                 if end > start:
                     chains.append((run[start:end], spellings[start:end]))
                 start = end + 1
-    # (one spelling a word: each is read as it, with certainty; the others' positions are read at once)
-    paired = [spellings for _, spellings in chains if any(len(each) > 1 for each in spellings)]
+    # One spelling a word: each is read as it, with certainty. A lone word is read by its
+    # spellings' own weights. The others' positions are read at once.
+    paired = [spellings for _, spellings in chains if len(spellings) > 1 and any(len(each) > 1 for each in spellings)]
     for field in context.fields:
         context.keys(field, [t for spellings in paired for each in spellings for t in each], docs)
     found: dict[Word, dict[str, float]] = {}
@@ -502,26 +503,23 @@ def _proximity(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarr
             keys[word, field] = np.sort(np.concatenate(found)) if found else EMPTY
         return keys[word, field]
 
+    pairs = [(a, b) for run in runs for a, b in zip(run, run[1:]) if a in context.present and b in context.present]
     for field in context.fields:  # (every likely spelling's positions read at once)
-        context.keys(field, [t for run in runs for word in run for t in likely(word)], docs)
-
-    for run in runs:
-        for first, second in zip(run, run[1:]):
-            if first not in context.present or second not in context.present:
-                continue
-            same, nearby = np.zeros(docs.size), np.zeros(docs.size)
-            for field, weight in context.fields.items():
-                a, b = near(first, field), near(second, field)
-                same += weight * _per_doc(adjacent(a, b, 1), docs)
-                nearby += weight * _per_doc(adjacent(a, b, WORD_GAP), docs)
-            inside = np.zeros(keep.size, dtype=bool)
-            inside[context.present[first]] = True
-            both = context.present[second][inside[context.present[second]] & keep[context.present[second]]]
-            together = int(((same + nearby) > 0).sum())
-            # Of the documents with both words, the share with them together, as in ``docs``.
-            frequency = together / max(int(np.isin(docs, both).sum()), 1) * int(both.size)
-            information = idf(max(frequency, 1.0), context.documents)
-            total += params.proximity_weight * information * proximity(same, nearby, params)
+        context.keys(field, [t for word in dict.fromkeys(w for pair in pairs for w in pair) for t in likely(word)], docs)
+    for first, second in pairs:
+        same, nearby = np.zeros(docs.size), np.zeros(docs.size)
+        for field, weight in context.fields.items():
+            a, b = near(first, field), near(second, field)
+            same += weight * _per_doc(adjacent(a, b, 1), docs)
+            nearby += weight * _per_doc(adjacent(a, b, WORD_GAP), docs)
+        inside = np.zeros(keep.size, dtype=bool)
+        inside[context.present[first]] = True
+        both = context.present[second][inside[context.present[second]] & keep[context.present[second]]]
+        together = int(((same + nearby) > 0).sum())
+        # Of the documents with both words, the share with them together, as in ``docs``.
+        frequency = together / max(int(np.isin(docs, both).sum()), 1) * int(both.size)
+        information = idf(max(frequency, 1.0), context.documents)
+        total += params.proximity_weight * information * proximity(same, nearby, params)
     return total
 
 

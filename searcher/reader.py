@@ -294,29 +294,26 @@ class Reader:
         return parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else EMPTY
 
     def positions_of(self, field: str, terms: Sequence[str], among: np.ndarray) -> list[np.ndarray]:
-        """:meth:`positions` of each of ``terms`` in the sorted docnums ``among``, read
-        together: a few array operations a segment, not a few a term and segment (a pasted
-        question's words have hundreds of spellings)."""
-        places = [self._place(field, term) for term in terms]
-        blocks = [(k, i, t) for k, (found, _) in enumerate(places) for i, t in found]  # (term, segment, its number there)
-        if not blocks:
-            return [EMPTY] * len(terms)
-        every = [self.postings(field, term).docs for term in terms]
-        # The postings of every term, one term after the other, and where each block starts there.
-        term_starts = np.cumsum([0] + [docs.size for docs in every[:-1]], dtype=np.int64)
-        lows = np.concatenate([start + starts[:-1] for start, (_, starts) in zip(term_starts, places)])
-        chosen = np.flatnonzero(self._inside(among)[np.concatenate(every)])
-        counts = np.diff(np.append(np.searchsorted(chosen, lows), chosen.size))
-        local = chosen - np.repeat(lows, counts)  # each chosen posting's number in its term's postings in its segment
-        owner, segment, number = (np.array(column, dtype=np.int64) for column in zip(*blocks))
-        entry_segment = np.repeat(segment, counts)
+        """:meth:`positions` of each of ``terms`` in the sorted docnums ``among``, the
+        positions of each segment gathered at once (a pasted question's words have hundreds
+        of spellings, each in several segments)."""
+        inside = self._inside(among)
+        blocks: dict[int, list[tuple[int, int, np.ndarray]]] = {}  # segment -> (which term, its number there, its postings chosen)
+        for k, term in enumerate(terms):
+            found, starts = self._place(field, term)
+            if not found:
+                continue
+            chosen = np.flatnonzero(inside[self.postings(field, term).docs])
+            cuts = np.searchsorted(chosen, starts).tolist()
+            for j, (i, t) in enumerate(found):
+                if cuts[j] < cuts[j + 1]:
+                    blocks.setdefault(i, []).append((k, t, chosen[cuts[j] : cuts[j + 1]] - starts[j]))
         parts: list[list[np.ndarray]] = [[] for _ in terms]
-        for i in np.unique(segment[counts > 0]).tolist():
-            mine = (segment == i) & (counts > 0)
-            keys, per_term = self.stores[i].fields[field].chosen_keys(number[mine], local[entry_segment == i], counts[mine])
+        for i in sorted(blocks):
+            keys, counts = self.stores[i].fields[field].chosen_keys([t for _, t, _ in blocks[i]], [c for _, _, c in blocks[i]])
             keys += self.segments[i].offset << 32
-            for k, found in zip(owner[mine].tolist(), np.split(keys, np.cumsum(per_term)[:-1])):
-                parts[k].append(found)
+            for (k, _, _), found_keys in zip(blocks[i], np.split(keys, np.cumsum(counts)[:-1])):
+                parts[k].append(found_keys)
         return [p[0] if len(p) == 1 else np.concatenate(p) if p else EMPTY for p in parts]
 
     def _inside(self, docs: np.ndarray) -> np.ndarray:

@@ -95,33 +95,26 @@ class FieldStore:
         start, end = (int(pos_ends[t - 1]) if t else 0), int(pos_ends[t])
         return (np.repeat(docs.astype(np.int64), frequencies.astype(np.int64)) << 32) | positions[start:end].astype(np.int64)
 
-    def chosen_keys(self, terms: np.ndarray, chosen: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def chosen_keys(self, terms: Sequence[int], chosen: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The occurrences (keys ``doc << 32 | position``) of some postings of several terms,
-        read together: ``terms[b]``'s postings numbered by the next ``sizes[b]`` (at least one)
-        of ``chosen`` (ascending for each term). All the keys (each term's sorted, in the
-        order of ``terms``), and how many each term has.
-        """
+        read together: ``terms[b]``'s postings numbered ``chosen[b]`` (ascending, at least
+        one). All the keys (each term's sorted, in the order of ``terms``), and how many each
+        term has. A term's postings before its last chosen one are read once, as a slice
+        (where its chosen postings' positions start); the positions are gathered at once."""
         positions, pos_ends = self._positioned()
-        terms = terms.astype(np.int64)
-        lows = np.where(terms > 0, self.post_ends[terms - 1], 0).astype(np.int64)
-        starts = np.where(terms > 0, pos_ends[terms - 1], 0).astype(np.int64)
-        term_of = np.repeat(np.arange(terms.size), sizes)
-        chosen = chosen.astype(np.int64)
-        # Each term's frequencies up to its last chosen posting, one after the other: how many
-        # positions each posting's come after, within its term's.
-        spans = chosen[np.cumsum(sizes) - 1] + 1
-        span_starts = np.cumsum(spans) - spans
-        frequencies = self.frequencies[np.repeat(lows - span_starts, spans) + np.arange(int(spans.sum()))].astype(np.int64)
-        before = np.cumsum(frequencies) - frequencies
-        before -= np.repeat(before[span_starts], spans)
-        at = span_starts[term_of] + chosen
-        counts = frequencies[at]
-        firsts = starts[term_of] + before[at]
+        firsts, counts, docs = [], [], []
+        for t, mine in zip(terms, chosen):
+            low, start = (int(self.post_ends[t - 1]), int(pos_ends[t - 1])) if t else (0, 0)
+            frequencies = self.frequencies[low : low + int(mine[-1]) + 1].astype(np.int64)
+            count = frequencies[mine]
+            firsts.append(start + np.cumsum(frequencies)[mine] - count)
+            counts.append(count)
+            docs.append(self.docs[low + mine])
+        every = np.concatenate(counts)
         # Each chosen posting's run of positions, gathered in one index array.
-        places = positions[np.repeat(firsts - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))]
-        docs = self.docs[lows[term_of] + chosen].astype(np.int64)
-        keys = (np.repeat(docs, counts) << 32) | places.astype(np.int64)
-        return keys, np.bincount(term_of, weights=counts, minlength=terms.size).astype(np.int64)
+        places = positions[np.repeat(np.concatenate(firsts) - (np.cumsum(every) - every), every) + np.arange(int(every.sum()))]
+        keys = (np.repeat(np.concatenate(docs).astype(np.int64), every) << 32) | places.astype(np.int64)
+        return keys, np.array([int(count.sum()) for count in counts], dtype=np.int64)
 
     def _positioned(self) -> tuple[np.ndarray, np.ndarray]:
         if self.positions is None or self.pos_ends is None:
