@@ -82,8 +82,7 @@ class Candidates:
         return self._read(field, term)[0]
 
     def positions(self, field: str, term: str, among: np.ndarray | None = None) -> np.ndarray:
-        keys = self._read(field, term)[1]
-        return keys if among is None else self.positions_of(field, [term], among)[0]
+        return self._read(field, term)[1] if among is None else self.positions_of(field, [term], among)[0]
 
     def positions_of(self, field: str, terms: Sequence[str], among: np.ndarray) -> list[np.ndarray]:
         inside = np.zeros(self.size, dtype=bool)
