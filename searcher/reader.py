@@ -487,16 +487,6 @@ class Reader:
         return int(found[0]) if found.size else None
 
 
-def restrict(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """The keys (``doc << 32 | position``, sorted) of the given sorted documents."""
-    low = np.searchsorted(keys, docs << 32)
-    counts = np.searchsorted(keys, (docs + 1) << 32) - low
-    if not counts.any():
-        return EMPTY
-    shift = np.repeat(low - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-    return keys[shift + np.arange(counts.sum())]
-
-
 def _folding_to(terms: list[str], folded: str) -> tuple[str, ...]:
     """The terms of a sorted list that fold to ``folded``."""
     found = (term for prefix in _prefixes(folded) for term in _starting_with(terms, prefix))
