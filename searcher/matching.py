@@ -10,14 +10,17 @@ information); longer ones (a pasted title, a question) also keep those that have
 (:attr:`Params.long_coverage`). Quoted phrases and ``title:`` words are required (a phrase no
 article has is searched as its words, and :attr:`Ranking.relaxed` says so); ``-word`` excludes.
 The matches are ranked by score (:mod:`searcher.ranking`), proximity computed for the best
-:data:`PROXIMITY_WINDOW` of them.
+:data:`PROXIMITY_WINDOW` of them. What matches is decided from the documents each word is in;
+the words' scores are then computed for the matches alone (most documents with a common
+word do not match: its BM25 there would be thrown away).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +39,8 @@ PROXIMITY_WINDOW = 1000  # best-scored matches whose words' positions are compar
 READING_SPELLINGS = 8  # most used spellings of a word whose pairs with its neighbours' are counted
 NEAR_SPELLING = 0.5  # spellings weighing at least this much count for proximity
 DENSE = 16  # a word's postings over 1/16 of the index: its documents found by flags over the index, not by sorting
+WHOLE = 4  # a word in more than 4 times as many documents as those scored: only theirs scored
+SPARSE = 128  # a spelling with 128 times more postings than the documents scored: those looked up, not its postings scanned
 
 
 @dataclass(frozen=True)
@@ -71,22 +76,28 @@ def allowed(
     return keep
 
 
+# The scores of a clause or group in the sorted documents asked: documents (sorted: at least
+# those asked that have it, maybe others) and their scores.
+Scorer = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
 @dataclass
 class _Match:
-    """One clause or group: the documents that score (sorted), their scores, which of them
-    have all of it (``present``), and its information (idf). Only the documents with one of
-    its words are held, never an array over the whole index."""
+    """One clause or group: the documents with any of its words (sorted), which of them have
+    all of it (``present``), its information (idf), and its scores. Only the documents with one
+    of its words are held, never an array over the whole index; scores are computed only for
+    the documents asked (the query's matches: most documents with a common word are not one)."""
 
     docs: np.ndarray
-    score: np.ndarray
     present: np.ndarray  # (bool, one a document in ``docs``)
     idf: float
     titled: np.ndarray  # the documents whose title has it (sorted)
+    scores: Scorer
 
-    @property
+    @functools.cached_property
     def having(self) -> np.ndarray:
         """The documents that have all of it."""
-        return self.docs[self.present]
+        return self.docs if self.present.all() else self.docs[self.present]
 
 
 def _aligned(matches: Sequence[_Match]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -99,16 +110,49 @@ def _union(parts: Sequence[np.ndarray]) -> np.ndarray:
     """The sorted union of sorted arrays (merged as runs: a stable sort merges them)."""
     if len(parts) <= 1:
         return parts[0] if parts else EMPTY
-    every = np.sort(np.concatenate(parts), kind="stable")
+    every = _merged(parts)
     return every[_firsts(every)] if every.size else every
 
 
+def _merged(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """Sorted arrays (of keys) as one sorted array: a stable sort merges them as runs, several
+    times faster than sorting them anew."""
+    return np.sort(np.concatenate(parts), kind="stable") if parts else EMPTY
+
+
+def _in(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in the sorted ``ordered``: each looked up, neither sorted."""
+    if not ordered.size:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), ordered.size - 1)
+    return ordered[at] == values
+
+
+def _meeting(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the values the sorted ``first`` and ``second`` (of distinct values) share are
+    in each: the shorter's values looked up in the longer.
+
+        >>> [a.tolist() for a in _meeting(np.array([2, 5, 9]), np.array([1, 5, 7, 9, 12]))]
+        [[1, 2], [1, 3]]
+    """
+    if first.size > second.size:
+        found, inside = _meeting(second, first)
+        return inside, found
+    if not second.size:
+        return EMPTY, EMPTY
+    at = np.minimum(np.searchsorted(second, first), second.size - 1)
+    hit = second[at] == first
+    return np.flatnonzero(hit), at[hit]
+
+
 def _common(parts: Sequence[np.ndarray]) -> np.ndarray:
-    """The sorted intersection of sorted arrays of distinct values."""
-    common = parts[0] if parts else EMPTY
-    for part in parts[1:]:
-        common = np.intersect1d(common, part, assume_unique=True)
-    return common
+    """The sorted intersection of sorted arrays of distinct values (the shortest's looked up in the others)."""
+    if not parts:
+        return EMPTY
+    shortest, *others = sorted(parts, key=len)
+    for part in others:
+        shortest = shortest[_in(shortest, part)]
+    return shortest
 
 
 def _firsts(ordered: np.ndarray) -> np.ndarray:
@@ -213,11 +257,12 @@ def _score(context: _Context, parsed: ParsedQuery, keep: np.ndarray) -> _Scored:
     matches = candidates[covered >= enough - 1e-9]
     total = np.zeros(keep.size)
     for g in groups:
-        total[g.docs] += g.score
+        docs, scores = g.scores(matches)
+        total[docs] += scores
+    total = total[matches]
     if params.whole_title and len(groups) > 1:  # every word in the title: the article sought by its title's words
-        titled = matches[np.isin(matches, _common([g.titled for g in groups]), assume_unique=True)]
-        total[titled] += params.whole_title * sum(g.idf for g in groups)
-    return _Scored(matches, total[matches], len(groups) > 1 and best < 1 - 1e-9, keep, tuple(relaxed))
+        total[_in(matches, _common([g.titled for g in groups]))] += params.whole_title * sum(g.idf for g in groups)
+    return _Scored(matches, total, len(groups) > 1 and best < 1 - 1e-9, keep, tuple(relaxed))
 
 
 def _runs(parsed: ParsedQuery) -> list[tuple[Word, ...]]:
@@ -306,7 +351,7 @@ class _Context:
         self.present: dict[Word, np.ndarray] = {}  # the documents having each word
         self._keys: dict[tuple[str, str], np.ndarray] = {}
         self.read = False  # whether words typed without diacritics are weighed by their readings
-        self.scored: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray, float, np.ndarray]] = {}  # each word's, by weights
+        self.found: dict[tuple[object, ...], tuple[np.ndarray, float, np.ndarray]] = {}  # each word's documents, by weights
 
     def keys(self, field: str, terms: Sequence[str], docs: np.ndarray) -> list[np.ndarray]:
         """The positions of each of ``terms`` in the sorted ``docs`` (always the same ones in
@@ -342,16 +387,44 @@ def _group(context: _Context, group: Sequence[Clause]) -> _Match:
     for m, at in zip(matches, where):
         present[at[m.present]] = True
     if not any(c.expanded for c in group):
-        scores = [(m.score, at) for m, at in zip(matches, where)]
         information = max(m.idf for m in matches)
+        scorers = [m.scores for m in matches]
     else:
         information = idf(min(float(present.sum()), context.documents), context.documents)
         weights = [context.params.expansion_weight if c.expanded else 1.0 for c in group]
-        scores = [(w * m.score * (information / m.idf), at) for w, m, at in zip(weights, matches, where) if m.idf > 0]
-    best = np.zeros(docs.size)
-    for score, at in scores:  # (scores are never negative: a document a clause lacks scores 0 there)
-        best[at] = np.maximum(best[at], score)
-    return _Match(docs, best, present, information, _union([m.titled for m in matches]))
+        scorers = [functools.partial(_scaled, m.scores, w, information / m.idf) for w, m in zip(weights, matches) if m.idf > 0]
+
+    def best(among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        scored = [scores(among) for scores in scorers]
+        docs = _union([d for d, _ in scored])
+        found = np.zeros(docs.size)
+        for d, values in scored:  # (scores are never negative: a document a clause lacks scores 0)
+            at = np.searchsorted(docs, d)
+            found[at] = np.maximum(found[at], values)
+        return docs, found
+
+    return _Match(docs, present, information, _union([m.titled for m in matches]), best)
+
+
+def _scaled(scores: Scorer, weight: float, share: float, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    docs, values = scores(among)
+    return docs, weight * values.astype(np.float64) * share
+
+
+def _summed(scorers: Sequence[Scorer], among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scored = [scores(among) for scores in scorers]
+    docs = _union([d for d, _ in scored])
+    total = np.zeros(docs.size)
+    for d, values in scored:
+        total[np.searchsorted(docs, d)] += values
+    return docs, total
+
+
+def _within(scores: Scorer, inside: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``scores`` of the documents ``among`` that are ``inside`` (sorted)."""
+    docs, values = scores(among)
+    at, _ = _meeting(docs, inside)
+    return docs[at], values[at]
 
 
 def _clause(context: _Context, clause: Clause) -> _Match:
@@ -360,17 +433,16 @@ def _clause(context: _Context, clause: Clause) -> _Match:
         match = words[0]
     else:
         docs, where = _aligned(words)
-        score, count = np.zeros(docs.size), np.zeros(docs.size, dtype=np.int64)
-        for w, at in zip(words, where):
-            score[at] += w.score
+        count = np.zeros(docs.size, dtype=np.int64)
+        for at in where:
             count[at] += 1
-        match = _Match(docs, score, count == len(words), sum(w.idf for w in words), _common([w.titled for w in words]))
+        match = _Match(docs, count == len(words), sum(w.idf for w in words), _common([w.titled for w in words]),
+                       functools.partial(_summed, [w.scores for w in words]))
     if clause.phrase:
         found = [phrase_docs(context.reader, field, [w.folded for w in clause.words], match.having) for field in _fields(clause)]
-        inside = np.unique(np.concatenate(found)) if found else EMPTY
-        at = np.searchsorted(match.docs, inside)
-        match = _Match(inside.astype(match.docs.dtype), match.score[at], np.ones(inside.size, dtype=bool), match.idf,
-                       np.intersect1d(match.titled, inside, assume_unique=True))
+        inside = np.unique(np.concatenate(found)).astype(match.docs.dtype) if found else EMPTY
+        match = _Match(inside, np.ones(inside.size, dtype=bool), match.idf, np.intersect1d(match.titled, inside, assume_unique=True),
+                       functools.partial(_within, match.scores, inside))
     return match
 
 
@@ -378,34 +450,26 @@ def _word(context: _Context, word: Word, fields: Sequence[str]) -> _Match:
     """BM25 of one query word in ``fields``, its spellings' frequencies weighed."""
     weights = context.weights.get(word, {})
     key = ("word", tuple(fields), tuple(sorted(weights.items())), context.params)
-    if key in context.scored:
-        docs, scores, information, titled = context.scored[key]
+    if key in context.found:
+        docs, information, titled = context.found[key]
     elif context.read:  # (weighed by this query's readings: asked again only as the same query, whose ranking is kept)
-        docs, scores, information, titled = _word_scores(context, weights, fields)
+        docs, information, titled = _word_found(context, weights, fields)
     else:
-        docs, scores, information, titled = context.reader.cached(key, lambda: _word_scores(context, weights, fields))
-    context.scored[key] = docs, scores, information, titled
+        docs, information, titled = context.reader.cached(key, lambda: _word_found(context, weights, fields))
+    context.found[key] = docs, information, titled
     docs = docs.astype(np.int64)
     context.idfs.setdefault(word, information)
     context.present.setdefault(word, docs)
-    return _Match(docs, scores.astype(np.float64), np.ones(docs.size, dtype=bool), information, titled.astype(np.int64))
+    return _Match(docs, np.ones(docs.size, dtype=bool), information, titled.astype(np.int64),
+                  functools.partial(_word_scores, context, key, weights, fields, information))
 
 
-def _word_scores(
-    context: _Context, weights: Mapping[str, float], fields: Sequence[str],
-) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
-    """The documents with any of the weighed spellings, their BM25, the idf, and the documents
-    whose title has one of the spellings meant (not an accented word's other spellings)."""
+def _word_found(context: _Context, weights: Mapping[str, float], fields: Sequence[str]) -> tuple[np.ndarray, float, np.ndarray]:
+    """The documents with any of the weighed spellings, the idf, and the documents whose
+    title has one of the spellings meant (not an accented word's other spellings)."""
     reader = context.reader
     spellings = tuple(weights)
-    found, slots = reader.cached(("word", "slots", tuple(fields), spellings), lambda: _slots(reader, spellings, fields))
-    # Each field's frequency of the word in each document, each spelling's counted at its weight.
-    frequencies = []
-    for field, where in zip(fields, slots):
-        counted = np.zeros(found.size)
-        for spelling, at in zip(spellings, where):
-            counted[at] += weights[spelling] * reader.postings(field, spelling).frequencies
-        frequencies.append(counted)
+    found, slots = _gathered(reader, spellings, fields)
     titled = np.zeros(found.size, dtype=bool)
     if s.TITLE in fields:
         for spelling, at in zip(spellings, slots[fields.index(s.TITLE)]):
@@ -416,12 +480,69 @@ def _word_scores(
     frequency = sum(weight * max(reader.doc_frequency(f, t) for f in fields) for t, weight in weights.items())
     if len(weights) > 1:
         frequency = min(frequency, reader.having_any(spellings, found))
+    return found, idf(min(frequency, context.documents), context.documents), found[titled]
+
+
+def _word_scores(
+    context: _Context, key: tuple[object, ...], weights: Mapping[str, float], fields: Sequence[str], information: float,
+    among: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The word's BM25 in the sorted documents ``among`` that have it, or in all its documents.
+    When it is in many more documents than those asked for, only theirs is computed;
+    otherwise every one's (and, weighed as typed, kept for other queries: a common word's is
+    asked again and again)."""
+    reader = context.reader
+    found, slots = _gathered(reader, tuple(weights), fields)
+    kept = reader.peek((*key, "scores"))
+    if kept is not None:
+        return found, kept
+    if found.size > WHOLE * among.size:
+        _, at = _meeting(among.astype(found.dtype), found)  # (one type: neither array converted)
+        asked = np.zeros(found.size, dtype=bool)
+        asked[at] = True
+        return found[asked], _bm25(context, weights, fields, information, found, slots, asked)
+    if context.read:  # (weighed by this query's readings: not kept, asked again only as the same query, whose ranking is)
+        return found, _bm25(context, weights, fields, information, found, slots)
+    return found, reader.cached((*key, "scores"), lambda: _bm25(context, weights, fields, information, found, slots))
+
+
+def _bm25(
+    context: _Context, weights: Mapping[str, float], fields: Sequence[str], information: float,
+    found: np.ndarray, slots: list[list[np.ndarray]], asked: np.ndarray | None = None,
+) -> np.ndarray:
+    """The word's BM25 in its documents ``found`` (or those ``asked``): its frequency in
+    each field, each spelling's counted at its weight (a spelling's postings scanned, or when
+    many times more than the documents asked, those looked up in them)."""
+    reader = context.reader
+    inner = found if asked is None else found[asked]
+    number = None  # each found document's place among those asked (-1: not asked), made when a spelling is common
+    frequencies = []
+    for field, slot in zip(fields, slots):
+        counted = np.zeros(inner.size)
+        for spelling, places in zip(weights, slot):
+            postings = reader.postings(field, spelling)
+            if asked is None:
+                counted[places] += weights[spelling] * postings.frequencies
+            elif inner.size * SPARSE < postings.docs.size:
+                i = np.minimum(np.searchsorted(postings.docs, inner), postings.docs.size - 1)
+                hit = postings.docs[i] == inner
+                counted[hit] += weights[spelling] * postings.frequencies[i[hit]]
+            else:
+                if number is None:
+                    number = np.where(asked, np.cumsum(asked) - 1, -1)
+                target = number[places]
+                hit = target >= 0
+                counted[target[hit]] += weights[spelling] * postings.frequencies[hit]
+        frequencies.append(counted)
     saturated = fields_bm25(
-        frequencies, [reader.lengths(f)[found] for f in fields], [reader.average_length(f) for f in fields],
+        frequencies, [reader.lengths(f)[inner] for f in fields], [reader.average_length(f) for f in fields],
         [context.fields[f] for f in fields], [context.bs[f] for f in fields], context.params.k1,
     )
-    information = idf(min(frequency, context.documents), context.documents)
-    return found, (information * saturated).astype(np.float32), information, found[titled]
+    return (information * saturated).astype(np.float32)  # (kept in the cache: half the bytes)
+
+
+def _gathered(reader: Reader, spellings: Sequence[str], fields: Sequence[str]) -> tuple[np.ndarray, list[list[np.ndarray]]]:
+    return reader.cached(("word", "slots", tuple(fields), tuple(spellings)), lambda: _slots(reader, spellings, fields))
 
 
 def _slots(reader: Reader, spellings: Sequence[str], fields: Sequence[str]) -> tuple[np.ndarray, list[list[np.ndarray]]]:
@@ -500,7 +621,7 @@ def _proximity(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarr
     def near(word: Word, field: str) -> np.ndarray:
         if (word, field) not in keys:
             found = context.keys(field, likely(word), docs)
-            keys[word, field] = np.sort(np.concatenate(found)) if found else EMPTY
+            keys[word, field] = _merged(found)
         return keys[word, field]
 
     pairs = [(a, b) for run in runs for a, b in zip(run, run[1:]) if a in context.present and b in context.present]
@@ -517,7 +638,7 @@ def _proximity(context: _Context, runs: Sequence[Sequence[Word]], docs: np.ndarr
         both = context.present[second][inside[context.present[second]] & keep[context.present[second]]]
         together = int(((same + nearby) > 0).sum())
         # Of the documents with both words, the share with them together, as in ``docs``.
-        frequency = together / max(int(np.isin(docs, both).sum()), 1) * int(both.size)
+        frequency = together / max(int(_in(docs, both).sum()), 1) * int(both.size)
         information = idf(max(frequency, 1.0), context.documents)
         total += params.proximity_weight * information * proximity(same, nearby, params)
     return total
@@ -543,7 +664,7 @@ def phrase_docs(reader: Reader, field: str, words: Sequence[str], among: np.ndar
     spellings = [reader.spellings(field, word) for word in words]
     every = list(dict.fromkeys(t for each in spellings for t in each))
     found = dict(zip(every, reader.positions_of(field, every, among) if among is not None else [reader.positions(field, t) for t in every]))
-    keys = [np.sort(np.concatenate([found[t] for t in each])) if each else EMPTY for each in spellings]
+    keys = [_merged([found[t] for t in each]) for each in spellings]
     if not keys or any(k.size == 0 for k in keys):
         return EMPTY
     at = keys[0]

@@ -229,6 +229,10 @@ class Reader:
         """A value computed from the whole of this reader (per term, per query), in the cache."""
         return self.cache.get((self.token, *key), compute)
 
+    def peek(self, key: tuple[Hashable, ...]) -> Any:
+        """The value :meth:`cached` keeps under ``key``, if it is in the cache (else None)."""
+        return self.cache.peek((self.token, *key))
+
     # -- per term -------------------------------------------------------------------------------
 
     def _segment_terms(self, field: str) -> list[tuple[list[str], np.ndarray]]:

@@ -118,6 +118,9 @@ class Candidates:
             return self._local[key]
         return self.vocabulary.cached(key, compute)
 
+    def peek(self, key: tuple[Hashable, ...]) -> Any:
+        return self._local.get(key) if key and key[0] in LOCAL else None
+
     def dates(self) -> np.ndarray:
         return np.array([r["published"] for r in self.rows], dtype=np.int64)
 
