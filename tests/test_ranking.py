@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from conftest import ids
-from searcher import SearchEngine
+from searcher import SearchEngine, matching
 
 
 def test_query_without_accents_finds_every_accented_form(corpus_engine: SearchEngine) -> None:
@@ -156,3 +156,23 @@ def test_a_full_cache_evicts_without_changing_results(corpus_engine: SearchEngin
     small = SearchEngine(corpus_engine.path, cache_bytes=2000)  # every query evicts what the last one read
     for _ in range(2):
         assert [(r.total, ids(r)) for r in map(small.search, queries)] == expected
+
+
+@pytest.mark.parametrize(("whole", "sparse"), [(0, 0), (0, 10**9)])
+def test_words_scored_in_the_matches_alone_score_as_over_all_their_articles(
+    corpus_engine: SearchEngine, monkeypatch: pytest.MonkeyPatch, whole: int, sparse: int,
+) -> None:
+    # A word in many more articles than the matches is scored in those alone, its spellings'
+    # postings looked up (sparse) or scanned: the same scores as when every article is scored.
+    queries = ["cong doan", "công đoàn", '"cong doan"', "thuy dien OR bong da", "bàn thắng", "ban thang", "bán", "TP.HCM", "doan vien cong doan"]
+
+    def scored() -> list[tuple[int, list[tuple[str, float]]]]:
+        fresh = SearchEngine(corpus_engine.path)  # (nothing kept from another query)
+        return [(r.total, [(h.id, h.score) for h in r.hits]) for r in map(fresh.search, queries)]
+
+    monkeypatch.setattr(matching, "WHOLE", 10**9)
+    every = scored()
+    monkeypatch.setattr(matching, "WHOLE", whole)
+    monkeypatch.setattr(matching, "SPARSE", sparse)
+    assert scored() == every
+    assert all(hits for _, hits in every[:5])
