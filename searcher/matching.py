@@ -488,22 +488,23 @@ def _word_scores(
     among: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The word's BM25 in the sorted documents ``among`` that have it, or in all its documents.
-    When it is in many more documents than those asked for, only theirs is computed;
-    otherwise every one's (and, weighed as typed, kept for other queries: a common word's is
-    asked again and again)."""
+    Weighed as typed, every one's is computed and kept for other queries (a common word's is
+    asked again and again). Weighed by this query's readings (never asked again but as the
+    same query, whose ranking is kept), a word in many more documents than those asked for
+    is scored in those alone."""
     reader = context.reader
     found, slots = _gathered(reader, tuple(weights), fields)
-    kept = reader.peek((*key, "scores"))
+    if not context.read:
+        return found, reader.cached((*key, "scores"), lambda: _bm25(context, weights, fields, information, found, slots))
+    kept = reader.peek((*key, "scores"))  # (a word whose reading left its weights as typed)
     if kept is not None:
         return found, kept
-    if found.size > WHOLE * among.size:
-        _, at = _meeting(among.astype(found.dtype), found)  # (one type: neither array converted)
-        asked = np.zeros(found.size, dtype=bool)
-        asked[at] = True
-        return found[asked], _bm25(context, weights, fields, information, found, slots, asked)
-    if context.read:  # (weighed by this query's readings: not kept, asked again only as the same query, whose ranking is)
+    if found.size <= WHOLE * among.size:
         return found, _bm25(context, weights, fields, information, found, slots)
-    return found, reader.cached((*key, "scores"), lambda: _bm25(context, weights, fields, information, found, slots))
+    _, at = _meeting(among.astype(found.dtype), found)  # (one type: neither array converted)
+    asked = np.zeros(found.size, dtype=bool)
+    asked[at] = True
+    return found[asked], _bm25(context, weights, fields, information, found, slots, asked)
 
 
 def _bm25(
