@@ -164,7 +164,10 @@ def test_words_scored_in_the_matches_alone_score_as_over_all_their_articles(
 ) -> None:
     # A word in many more articles than the matches is scored in those alone, its spellings'
     # postings looked up (sparse) or scanned: the same scores as when every article is scored.
-    queries = ["cong doan", "công đoàn", '"cong doan"', "thuy dien OR bong da", "bàn thắng", "ban thang", "bán", "ban thang nha tang gia", "TP.HCM", "doan vien cong doan"]
+    queries = [
+        "cong doan", "công đoàn", '"cong doan"', "thuy dien OR bong da", "bàn thắng", "ban thang", "bán",
+        "ban thang nha tang gia", "TP.HCM", "doan vien cong doan",
+    ]
 
     def scored() -> list[tuple[int, list[tuple[str, float]]]]:
         fresh = SearchEngine(corpus_engine.path)  # (nothing kept from another query)
