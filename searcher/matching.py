@@ -11,8 +11,9 @@ information); longer ones (a pasted title, a question) also keep those that have
 article has is searched as its words, and :attr:`Ranking.relaxed` says so); ``-word`` excludes.
 The matches are ranked by score (:mod:`searcher.ranking`), proximity computed for the best
 :data:`PROXIMITY_WINDOW` of them. What matches is decided from the documents each word is in;
-the words' scores are then computed for the matches alone (most documents with a common
-word do not match: its BM25 there would be thrown away).
+the words' scores are then asked for the matches: a word weighed as typed is scored in all
+its documents and kept for the next queries (a common word's is asked again and again); one
+weighed by the query's readings, in many more documents than the matches, in those alone.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ PROXIMITY_WINDOW = 1000  # best-scored matches whose words' positions are compar
 READING_SPELLINGS = 8  # most used spellings of a word whose pairs with its neighbours' are counted
 NEAR_SPELLING = 0.5  # spellings weighing at least this much count for proximity
 DENSE = 16  # a word's postings over 1/16 of the index: its documents found by flags over the index, not by sorting
-WHOLE = 4  # a word in more than 4 times as many documents as those scored: only theirs scored
+WHOLE = 4  # a word weighed by readings in over 4 times as many documents as the matches: only theirs scored
 SPARSE = 128  # a spelling with 128 times more postings than the documents scored: those looked up, not its postings scanned
 
 
@@ -84,9 +85,9 @@ Scorer = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 @dataclass
 class _Match:
     """One clause or group: the documents with any of its words (sorted), which of them have
-    all of it (``present``), its information (idf), and its scores. Only the documents with one
-    of its words are held, never an array over the whole index; scores are computed only for
-    the documents asked (the query's matches: most documents with a common word are not one)."""
+    all of it (``present``), its information (idf), and its scores, asked for once the
+    query's matches are known. Only the documents with one of its words are held, never an
+    array over the whole index."""
 
     docs: np.ndarray
     present: np.ndarray  # (bool, one a document in ``docs``)
