@@ -121,14 +121,6 @@ def _merged(parts: Sequence[np.ndarray]) -> np.ndarray:
     return np.sort(np.concatenate(parts), kind="stable") if parts else EMPTY
 
 
-def _in(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
-    """Which of ``values`` are in the sorted ``ordered``: each looked up, neither sorted."""
-    if not ordered.size:
-        return np.zeros(values.size, dtype=bool)
-    at = np.minimum(np.searchsorted(ordered, values), ordered.size - 1)
-    return ordered[at] == values
-
-
 def _meeting(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where the values the sorted ``first`` and ``second`` (of distinct values) share are
     in each: the shorter's values looked up in the longer.
@@ -146,13 +138,20 @@ def _meeting(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndar
     return np.flatnonzero(hit), at[hit]
 
 
+def _in(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Which of the sorted ``values`` are in the sorted ``ordered`` (by :func:`_meeting`, neither sorted)."""
+    inside = np.zeros(values.size, dtype=bool)
+    inside[_meeting(values, ordered)[0]] = True
+    return inside
+
+
 def _common(parts: Sequence[np.ndarray]) -> np.ndarray:
     """The sorted intersection of sorted arrays of distinct values (the shortest's looked up in the others)."""
     if not parts:
         return EMPTY
     shortest, *others = sorted(parts, key=len)
     for part in others:
-        shortest = shortest[_in(shortest, part)]
+        shortest = shortest[_meeting(shortest, part)[0]]
     return shortest
 
 
@@ -394,16 +393,8 @@ def _group(context: _Context, group: Sequence[Clause]) -> _Match:
         information = idf(min(float(present.sum()), context.documents), context.documents)
         weights = [context.params.expansion_weight if c.expanded else 1.0 for c in group]
         scorers = [functools.partial(_scaled, m.scores, w, information / m.idf) for w, m in zip(weights, matches) if m.idf > 0]
-
-    def best(among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        scored = [scores(among) for scores in scorers]
-        docs = _union([d for d, _ in scored])
-        found = np.zeros(docs.size)
-        for d, values in scored:  # (scores are never negative: a document a clause lacks scores 0)
-            at = np.searchsorted(docs, d)
-            found[at] = np.maximum(found[at], values)
-        return docs, found
-
+    # The best of its clauses' scores (never negative: a document a clause lacks scores 0 there).
+    best = functools.partial(_combined, scorers, np.maximum)
     return _Match(docs, present, information, _union([m.titled for m in matches]), best)
 
 
@@ -412,17 +403,19 @@ def _scaled(scores: Scorer, weight: float, share: float, among: np.ndarray) -> t
     return docs, weight * values.astype(np.float64) * share
 
 
-def _summed(scorers: Sequence[Scorer], among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _combined(scorers: Sequence[Scorer], combine: np.ufunc, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The scorers' documents (their union) and their scores, combined (summed, or the best)."""
     scored = [scores(among) for scores in scorers]
     docs = _union([d for d, _ in scored])
     total = np.zeros(docs.size)
     for d, values in scored:
-        total[np.searchsorted(docs, d)] += values
+        at = np.searchsorted(docs, d)
+        total[at] = combine(total[at], values)
     return docs, total
 
 
 def _within(scores: Scorer, inside: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``scores`` of the documents ``among`` that are ``inside`` (sorted)."""
+    """``scores`` of the documents ``inside`` (sorted) only."""
     docs, values = scores(among)
     at, _ = _meeting(docs, inside)
     return docs[at], values[at]
@@ -438,7 +431,7 @@ def _clause(context: _Context, clause: Clause) -> _Match:
         for at in where:
             count[at] += 1
         match = _Match(docs, count == len(words), sum(w.idf for w in words), _common([w.titled for w in words]),
-                       functools.partial(_summed, [w.scores for w in words]))
+                       functools.partial(_combined, [w.scores for w in words], np.add))
     if clause.phrase:
         found = [phrase_docs(context.reader, field, [w.folded for w in clause.words], match.having) for field in _fields(clause)]
         inside = np.unique(np.concatenate(found)).astype(match.docs.dtype) if found else EMPTY
