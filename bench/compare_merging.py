@@ -2,7 +2,7 @@
 
     python bench/compare_merging.py --index ~/.cache/vnsearch-bench/scale/index-350000 --segments 4 --base main
 
-When ten segments of a size are merged into one (``searcher.indexer._merge_tiers``), the
+When ten segments of a size are merged into one (``searcher.tiers``), the
 merged segment's search store is made from theirs (``searcher.store.merge``; before 2026-12-07,
 ``store.merged`` then ``store.write``). This merges the stores of the ``--segments`` largest segments of an index
 (``bench/scale.py`` leaves its archives' indexes in ``~/.cache/vnsearch-bench/scale``), with

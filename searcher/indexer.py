@@ -31,13 +31,14 @@ from whoosh.index import FileIndex
 
 from . import schema as s
 from . import store
-from .codec import ParallelWriter, Writer, deleted, merge, open_segment
+from .codec import ParallelWriter, Writer
 from .duplicates import Grouping, signature
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError
 from .models import Article, IndexInfo, IndexReport, Repaired, Skipped
 from .normalize import clean
 from .segment import Segmenter
 from .sources import Reading, read_paths
+from .tiers import Merges, merge_tiers
 
 __all__ = ["Index", "fingerprint"]
 
@@ -48,7 +49,6 @@ PARALLEL_BATCH = 200  # batches at least this large are written by several proce
 JOB = 100  # articles a worker process takes at a time
 WRITING = {"limitmb": 128, "compound": False}  # (not compound: Whoosh reads a compound segment by copying each of its files into memory)
 WORKERS = min(os.cpu_count() or 1, 4)
-TIER = 10  # segments of about the same size merged into one (see _merge_tiers)
 
 Progress = Callable[[int, int], None]  # called with (bytes read, bytes to read) as files are read
 
@@ -197,7 +197,7 @@ class Index:
             writer = Writer(self.whoosh, _write_stores)
             try:
                 deleted = writer.delete_by_term(s.ID_FIELD, doc_id)
-                writer.commit(mergetype=_merge_tiers)
+                writer.commit(mergetype=merge_tiers)
             except BaseException:
                 writer.cancel()
                 raise
@@ -279,7 +279,8 @@ def write_articles(ix: FileIndex, items: Iterable[Article | Skipped | Repaired])
     unchanged = added = updated = 0
     skipped: list[Skipped] = []
     repaired: list[Repaired] = []
-    batch = _Batch(ix, known)
+    merges = Merges(lambda: Writer(ix, _write_stores, **WRITING))
+    batch = _Batch(ix, known, merges)
     try:
         for item in items:
             if isinstance(item, Skipped):
@@ -300,11 +301,13 @@ def write_articles(ix: FileIndex, items: Iterable[Article | Skipped | Repaired])
             batch.add(item, digest, {s.SIGNATURE: sig.tobytes(), s.GROUP: grouping.add(item.id, sig)})
             if batch.size >= BATCH_SIZE:
                 added, updated = added + batch.size, updated + batch.commit()
-                batch = _Batch(ix, known)
+                batch = _Batch(ix, known, merges)
         if batch.size:
             added, updated = added + batch.size, updated + batch.commit()
+        merges.finish()
     except BaseException:
         batch.cancel()
+        merges.cancel()
         raise
     return IndexReport(added=added - updated, updated=updated, unchanged=unchanged, skipped=tuple(skipped),
                        repaired=tuple(repaired))
@@ -317,8 +320,8 @@ class _Batch:
     articles goes on while the workers analyze the previous ones. A smaller batch is written by
     this process alone. Results are the same either way."""
 
-    def __init__(self, ix: FileIndex, known: dict[str, str]):
-        self.ix, self.known = ix, known
+    def __init__(self, ix: FileIndex, known: dict[str, str], merges: Merges):
+        self.ix, self.known, self.merges = ix, known, merges
         self.held: list[tuple[Article, str, dict[str, Any]]] = []
         self.writer: Writer | ParallelWriter | None = None
         self.size = self.updated = 0
@@ -337,7 +340,7 @@ class _Batch:
         if self.writer is None:
             self._open(Writer(self.ix, _write_stores, **WRITING))
         assert self.writer is not None
-        self.writer.commit(mergetype=_merge_tiers)
+        self.writer.commit(mergetype=self.merges)
         self.writer = None
         return self.updated
 
@@ -361,44 +364,9 @@ class _Batch:
             self.writer.add_document(**_fields(article, digest), **extra)
 
 
-def _write_stores(folder: str, schema: Any, segments: list[Any]) -> None:
+def _write_stores(folder: str, schema: Any, segments: list[Any], unfinished: frozenset[str]) -> None:
     """Before a commit names its segments: the search store of each new one (see :mod:`searcher.store`)."""
-    store.write_missing(folder, schema, segments, processes=WORKERS)
-
-
-def _merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
-    """Merge ``TIER`` segments of about the same size (the same power of ``TIER`` articles)
-    into one, smallest first: an article is merged about log(archive / batch) times, and a
-    search reads a few segments (Whoosh's own policy merged every segment into one once
-    there were many, more and more costly as the archive grew)."""
-    tiers: dict[int, list[Any]] = {}
-    for segment in segments:
-        tiers.setdefault(_tier(segment.doc_count()), []).append(segment)
-    for tier in sorted(tiers):
-        if len(tiers[tier]) >= TIER:
-            merged = tiers[tier][:TIER]
-            readers = [open_segment(writer.storage.folder, writer.schema, segment) for segment in merged]
-            try:
-                new = merge(writer.index, readers)
-                store.write_merged(writer.storage.folder, new, [(seg, deleted(r)) for seg, r in zip(merged, readers)])
-            finally:
-                for reader in readers:
-                    reader.close()
-            return [segment for segment in segments if segment not in merged] + [new]
-    return segments
-
-
-def _tier(documents: int) -> int:
-    """The tier of a segment of this many (live) documents: 0 below ``TIER``, 1 below ``TIER``², …
-
-        >>> [_tier(n) for n in (0, 9, 10, 999, 1000, 2500, 25_000)]
-        [0, 0, 1, 2, 3, 3, 4]
-    """
-    tier = 0
-    while documents >= TIER:
-        documents //= TIER
-        tier += 1
-    return tier
+    store.write_missing(folder, schema, segments, processes=WORKERS, unfinished=unfinished)
 
 
 def _fields(article: Article, digest: str) -> dict[str, Any]:

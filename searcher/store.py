@@ -29,7 +29,7 @@ import os
 import struct
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -476,9 +476,10 @@ def write_merged(folder: str, segment: Any, parts: Sequence[tuple[Any, np.ndarra
     merge(folder, segment.segment_id(), stores)
 
 
-def write_missing(folder: str, schema: Any, segments: Sequence[Any], processes: int = 1) -> None:
+def write_missing(folder: str, schema: Any, segments: Sequence[Any], processes: int = 1, unfinished: Collection[str] = ()) -> None:
     """Write the store of each of ``segments`` (Whoosh segments, about to be committed) that
-    has none, ``processes`` at a time; then remove the stores of other segments."""
+    has none, ``processes`` at a time; then remove the stores of other segments but the
+    ``unfinished`` ones (being merged by another process, for a later commit)."""
     wanted = [(seg.segment_id(), seg.doc_count_all(), seg) for seg in segments]
     missing = [(folder, schema, seg) for name, size, seg in wanted if not _usable(folder, name, size)]
     if len(missing) > 1 and processes > 1:
@@ -489,7 +490,7 @@ def write_missing(folder: str, schema: Any, segments: Sequence[Any], processes: 
     else:
         for job in missing:
             _write_one(job)
-    _remove_others(folder, {name for name, _, _ in wanted})
+    _remove_others(folder, {name for name, _, _ in wanted} | set(unfinished))
 
 
 def _write_one(job: tuple[str, Any, Any]) -> None:

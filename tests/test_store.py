@@ -251,8 +251,8 @@ def test_the_store_is_written_before_the_commit_names_the_segment(engine: Search
     seen: list[bool] = []
     write_missing = store.write_missing
 
-    def checking(folder: str, schema: object, segments: list, processes: int = 1) -> None:  # type: ignore[type-arg]
-        write_missing(folder, schema, segments, processes)
+    def checking(folder: str, schema: object, segments: list, processes: int = 1, unfinished: frozenset[str] = frozenset()) -> None:  # type: ignore[type-arg]
+        write_missing(folder, schema, segments, processes, unfinished)
         seen.append(all(store.path_of(folder, seg.segment_id()).is_file() for seg in segments))
         toc = sorted(Path(folder).glob("*.toc"))
         seen.append(len(toc) == 1)  # the new table of contents is not written yet
