@@ -6,13 +6,14 @@ batch) times, and a search reads a few segments (Whoosh's own policy merged ever
 one once there were many, more and more costly as the archive grew).
 
 A commit on its own (:func:`merge_tiers`, as a deletion's) merges in place. A run of indexing
-(:class:`Merges`) merges in a process of its own while the run goes on indexing, as Lucene's
+(:class:`Merges`) merges in processes of their own while it goes on indexing, as Lucene's
 concurrent merge scheduler does: a merge of ten segments is a single-threaded stream of
 postings that would otherwise leave the other core idle for a quarter of a 35k-article run.
-The merged segment is started by a commit that finds a tier full, kept from Whoosh's clean-up
-until it is done, named by the first commit after that (the documents deleted meanwhile in the
-segments it replaces, by updates, deleted in it too), and awaited when the run ends, so the
-index a run leaves is merged as if every merge had been done in place.
+A merge is started by a commit that finds a tier full of segments no running merge is merging;
+its segment is kept from Whoosh's clean-up until it is done, named by the first commit after
+that (the documents deleted meanwhile in the segments it replaces, by updates, deleted in it
+too), and awaited when the run ends, so the index a run leaves is merged as if every merge had
+been done in place.
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ def merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
     """A merge policy (Whoosh's ``mergetype``): ``TIER`` segments of the smallest full tier
     merged into one, in this process."""
     merged = _full_tier(segments)
-    if not merged:
-        return segments
+    return _in_place(writer, segments, merged) if merged else segments
+
+
+def _in_place(writer: Any, segments: list[Any], merged: list[Any]) -> list[Any]:
     new = _merged(writer.storage.folder, writer.schema, writer.index, merged)
     return [segment for segment in segments if segment not in merged] + [new]
 
@@ -52,34 +55,37 @@ class Merges:
 
     def __init__(self, writer: Callable[[], Writer]):
         self.writer = writer  # a writer of the index, for the commits that name what the last merges made
-        self.running: _Merge | None = None
+        self.running: list[_Merge] = []
 
     def __call__(self, writer: Any, segments: list[Any]) -> list[Any]:
-        """A merge policy: the running merge's segment in place of those it merged once it is
-        done, and a merge started when none is running and a tier is full."""
-        if self.running is not None and self.running.done():
-            segments, self.running = self.running.adopted(writer, segments), None
-        if self.running is None and (merged := _full_tier(segments)):
-            self.running = _Merge.start(writer, merged)
-            if self.running.name is None:  # (it failed to start: merged here, which says why if it fails again)
-                self.running.process.join()
-                self.running = None
-                return merge_tiers(writer, segments)
-        writer.unfinished = frozenset([self.running.name]) if self.running else frozenset()
+        """A merge policy: each merge that is done, its segment in place of those it merged;
+        a merge started when a tier is full of segments no running merge is merging."""
+        for done in [running for running in self.running if running.done()]:
+            segments = done.adopted(writer, segments)
+            self.running.remove(done)
+        busy = {segment.segment_id() for running in self.running for segment in running.merged}
+        if merged := _full_tier([segment for segment in segments if segment.segment_id() not in busy]):
+            started = _Merge.start(writer, merged)
+            if started.name is None:  # (it failed to start: merged here, which says why if it fails again)
+                started.process.join()
+                segments = _in_place(writer, segments, merged)
+            else:
+                self.running.append(started)
+        writer.unfinished = frozenset(running.name for running in self.running)
         return segments
 
     def finish(self) -> None:
-        """Wait for the running merge and commit its segment, then any merge that leaves to do."""
-        while self.running is not None:
-            self.running.wait()
+        """Wait for the running merges and commit their segments, then any merge they leave to do."""
+        while self.running:
+            self.running[0].wait()
             self.writer().commit(mergetype=self)
 
     def cancel(self) -> None:
-        """Stop the running merge (its files are removed by the next commit)."""
-        if self.running is not None:
-            self.running.process.kill()
-            self.running.process.join()
-            self.running = None
+        """Stop the running merges (their files are removed by the next commit)."""
+        for running in self.running:
+            running.process.kill()
+            running.process.join()
+        self.running = []
 
 
 @dataclass

@@ -66,6 +66,35 @@ def test_updates_made_while_a_merge_runs_are_carried_to_the_merged_segment(engin
     assert multiprocessing.active_children() == []
 
 
+def test_a_tier_filled_while_a_merge_runs_is_merged_beside_it(engine: SearchEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    first_runs(engine)
+    merge = tiers.merge
+    first, second, overlapped = tmp_path / "first", tmp_path / "second", tmp_path / "overlapped"
+
+    def meeting(ix: Any, readers: list[Any], named: Any = None) -> Any:
+        def naming(name: str) -> None:  # the first merge waits for the second to start (at most 20 s)
+            named(name)
+            if first.exists():
+                second.touch()
+                return
+            first.touch()
+            deadline = time.monotonic() + 20
+            while not second.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if second.exists():
+                overlapped.touch()
+
+        return merge(ix, readers, naming if named else None)
+
+    monkeypatch.setattr(tiers, "merge", meeting)
+    monkeypatch.setattr(indexer, "BATCH_SIZE", 3)
+    # The first commit merges the ten segments of the first runs; the next ten fill the tier again.
+    engine.add_documents({"id": f"c{n}", "text": f"bão số {n}"} for n in range(33))
+    assert overlapped.exists()
+    assert sizes(engine) == [(30, 0), (30, 0), (3, 0)]
+    assert len(found(engine, "bao so")) == 33 and len(found(engine, "cong doan")) == 30
+
+
 @pytest.mark.parametrize("named", [False, True], ids=["before-naming-its-segment", "after"])
 def test_a_merge_whose_process_fails_is_made_in_place(engine: SearchEngine, monkeypatch: pytest.MonkeyPatch, named: bool) -> None:
     first_runs(engine)
