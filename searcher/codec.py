@@ -20,6 +20,7 @@ import ctypes
 import heapq
 import os
 import pickle
+import shutil
 import signal
 import struct
 import zlib
@@ -27,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,7 +42,7 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-__all__ = ["ParallelWriter", "ReadError", "Segment", "Writer", "day_numbers", "deleted", "die_with_parent", "doc_frequency",
+__all__ = ["ParallelWriter", "ReadError", "Segment", "Writer", "alive", "day_numbers", "deleted", "die_with_parent", "doc_frequency",
            "every_posting", "field_lengths", "id_values", "merge", "numbers", "open_segment", "positions", "postings", "segments",
            "stored_values", "terms"]
 
@@ -416,9 +418,9 @@ def merge(ix: Any, readers: list[Any], named: Callable[[str], None] | None = Non
     segments of 2,500 articles, bench/RESULTS.md)."""
     own = FileIndex(_MergeStorage(ix.storage.folder), indexname=ix.indexname)
     merger = _SegmentWriter(own, _lk=False, compound=False)  # (the committing writer holds the lock)
-    if named is not None:
-        named(merger.newsegment.segment_id())
     try:
+        if named is not None:
+            named(merger.newsegment.segment_id())
         streams = []
         for reader in readers:
             start = merger.docnum
@@ -433,11 +435,23 @@ def merge(ix: Any, readers: list[Any], named: Callable[[str], None] | None = Non
 
 
 class _MergeStorage(FileStorage):
-    """The index's folder, with temporary files of a merge's own: a writer's commit removes
-    the folder of temporary files writers share, which a merge in another process still uses."""
+    """The index's folder, with temporary files of a merge's own (``MAIN.tmp.<pid>``): a
+    writer's commit removes the folder of temporary files writers share, which a merge in
+    another process still uses. A commit removes those of processes gone (a merge killed)."""
 
     def temp_storage(self, name: str | None = None) -> Any:
         return super().temp_storage(f"{name or 'merge'}.{os.getpid()}")
+
+
+def alive(pid: str) -> bool:
+    """Whether the process ``pid`` (a number, as a file name has it) is running."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def die_with_parent(parent: int) -> None:
@@ -491,6 +505,9 @@ class _Announcing:
             self.before_commit(self.storage.folder, self.schema, segments, self.unfinished)
         TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
         clean_files(self.storage, self.indexname, self.generation, [*segments, *map(_Named, self.unfinished)])
+        for temporary in Path(self.storage.folder).glob(f"{self.indexname}.tmp.*"):  # (see _MergeStorage)
+            if not alive(temporary.suffix[1:]):
+                shutil.rmtree(temporary, ignore_errors=True)
 
 
 @dataclass(frozen=True)

@@ -524,18 +524,8 @@ def _remove_others(folder: str, keep: set[str]) -> None:
     for path in directory.iterdir():
         if path.suffix in (".store", ".verified") and path.stem not in keep:
             path.unlink(missing_ok=True)
-        elif path.suffix == ".tmp" and not _alive(path.name.split(".")[-2]):
+        elif path.suffix == ".tmp" and not codec.alive(path.name.split(".")[-2]):
             path.unlink(missing_ok=True)
-
-
-def _alive(pid: str) -> bool:
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _encoded(strings: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:

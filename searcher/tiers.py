@@ -8,12 +8,13 @@ one once there were many, more and more costly as the archive grew).
 A commit on its own (:func:`merge_tiers`, as a deletion's) merges in place. A run of indexing
 (:class:`Merges`) merges in processes of their own while it goes on indexing, as Lucene's
 concurrent merge scheduler does: a merge of ten segments is a single-threaded stream of
-postings that would otherwise leave the other core idle for a quarter of a 35k-article run.
-A merge is started by a commit that finds a tier full of segments no running merge is merging;
-its segment is kept from Whoosh's clean-up until it is done, named by the first commit after
-that (the documents deleted meanwhile in the segments it replaces, by updates, deleted in it
-too), and awaited when the run ends, so the index a run leaves is merged as if every merge had
-been done in place.
+postings (47 s of a 168 s run at 35k articles), and the commit that made it no longer waits
+for it, so the run's articles are searchable batch after batch (bench/RESULTS.md). A merge is
+started by a commit that finds a tier full of segments no running merge is merging; its
+segment is kept from Whoosh's clean-up until it is done, named by the first commit after that
+(the documents deleted meanwhile in the segments it replaces, by updates, deleted in it too),
+and awaited when the run ends, so the index a run leaves is merged as if every merge had been
+done in place.
 """
 
 from __future__ import annotations
@@ -106,9 +107,9 @@ class _Merge:
         process = context.Process(
             target=_merge_apart, args=(writer.storage.folder, writer.schema, writer.index, merged, sending, os.getpid()), daemon=True,
         )
+        dead = [np.array(sorted(segment.deleted_docs()), dtype=np.int64) for segment in merged]
         process.start()
         sending.close()
-        dead = [np.array(sorted(segment.deleted_docs()), dtype=np.int64) for segment in merged]
         kind, value = _received(results)
         return cls(process, results, merged, dead, value if kind == "named" else None)
 

@@ -137,6 +137,7 @@ def test_a_run_that_stops_while_a_merge_runs_keeps_what_it_committed(engine: Sea
     engine.add_documents([{"id": "d-0", "text": "bão số bốn"}])  # the next run merges the ten, and removes what the stopped merge wrote
     assert sizes(engine) == [(30, 0), (2, 0), (1, 0)]
     assert segment_files(engine) == {seg.id for seg in codec.segments(engine._index.whoosh.reader())}
+    assert list(Path(engine._index.whoosh.storage.folder).glob("*.tmp*")) == []  # (nor the killed merge's temporary files)
 
 
 def segment_files(engine: SearchEngine) -> set[str]:
