@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import heapq
+import io
 import os
 import pickle
 import shutil
@@ -33,12 +34,13 @@ from typing import Any
 
 import numpy as np
 from whoosh import multiproc
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher, W3TermInfo, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo, _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
+from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -51,6 +53,7 @@ _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, struct.erro
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _MICROSECONDS_PER_DAY = 86_400_000_000
 _MAX_ORDINAL = 3_652_059  # dt.date.max.toordinal()
+_TAG = len(WHOOSH3_HEADER_MAGIC)  # before a term's first block
 _DOC_FREQUENCY = slice(5, 9)  # in a W3 term info: flags (B), weight (f), then the document frequency (I)
 
 
@@ -240,9 +243,12 @@ def every_posting(leaf: Any, field: str, with_positions: bool) -> Iterator[tuple
             return
         table, format_ = leaf._terms, leaf.schema[field].format
         for raw, info in _term_infos(leaf, field):
-            matcher = table._codec.postings_reader(table._postfile, info, format_, term=(field, raw))
+            if isinstance(info, W3TermInfo) and not info.is_inlined():
+                blocks = _extent_blocks(table._postfile, info, with_positions)
+            else:
+                blocks = _matcher_blocks(table._codec.postings_reader(table._postfile, info, format_, term=(field, raw)), with_positions)
             docs, frequencies, places = [], [], []
-            for ids, weights, values in _matcher_blocks(matcher, with_positions):
+            for ids, weights, values in blocks:
                 docs.append(ids)
                 frequencies.append(weights)
                 if with_positions:
@@ -284,13 +290,42 @@ def live_postings(leaf: Any) -> Iterator[tuple[str, bytes, int, float, Any]]:
 
 
 def _read_block(matcher: Any, with_values: bool) -> tuple[np.ndarray, np.ndarray, tuple[bytes, ...]]:
-    """The block a W3 matcher is on: its data is one pickled (id gaps, weights, values)."""
+    """The block a W3 matcher is on."""
     data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-    if matcher._compression:
+    return _decoded(data, matcher._compression, with_values, gaps=not matcher._byteids)
+
+
+def _extent_blocks(postfile: Any, info: Any, with_values: bool) -> Iterator[tuple[np.ndarray, np.ndarray, tuple[bytes, ...]]]:
+    """A term's blocks, its extent of the postings file read at once (a matcher seeks to each
+    block and asks the file where it is after its header, system calls that took a seventh of
+    a store's making): the header tag, then for each block its length (negative for the last),
+    its pickled header (postings, last id, top weight, compression, lengths) and its data."""
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # (Whoosh reads a term info's length back as struct.unpack's tuple)
+        (length,) = length
+    extent = postfile.get(offset, length)
+    if extent[:_TAG] != WHOOSH3_HEADER_MAGIC:
+        raise ReadError(f"Block tag error {extent[:_TAG]!r}")
+    stream = io.BytesIO(extent)
+    at = _TAG
+    while True:
+        (size,) = unpack_int(extent[at : at + _INT_SIZE])
+        stream.seek(at + _INT_SIZE)
+        compression = pickle.load(stream)[3]
+        end = at + _INT_SIZE + abs(size)
+        yield _decoded(extent[stream.tell() : end], compression, with_values)
+        if size < 0 or end >= length:
+            return
+        at = end
+
+
+def _decoded(data: bytes, compression: int, with_values: bool, gaps: bool = True) -> tuple[np.ndarray, np.ndarray, tuple[bytes, ...]]:
+    """A W3 block's data: one pickled (ids, or their gaps; weights; values), maybe compressed."""
+    if compression:
         data = zlib.decompress(data)
-    gaps, weights, values = pickle.loads(data)
-    ids = np.asarray(gaps, dtype=np.int64)
-    if not matcher._byteids:
+    found, weights, values = pickle.loads(data)
+    ids = np.asarray(found, dtype=np.int64)
+    if gaps:
         ids = np.cumsum(ids)
     count = ids.size
     if weights is None:

@@ -23,13 +23,14 @@ def test_postings_and_positions_are_whooshs_own(corpus_engine: SearchEngine) -> 
     for field, term in [("title", "bão"), ("body", "công"), ("body", "đoàn"), ("body", "bão")]:
         raw = term.encode("utf-8")
         for leaf, _ in reader.leaf_readers():
-            docs, weights, keys = [], [], []
+            docs, weights, keys, places = [], [], [], []
             if (field, raw) in leaf:
                 matcher = leaf.postings(field, raw).child if leaf.has_deletions() else leaf.postings(field, raw)
                 while matcher.is_active():  # Whoosh's own, one posting at a time (deleted ones too)
                     docs.append(matcher.id())
                     weights.append(matcher.weight())
                     keys += [(matcher.id() << 32) | p for p in matcher.value_as("positions")]
+                    places += matcher.value_as("positions")
                     matcher.next()
             read_docs, read_weights = codec.postings(leaf, field, term)
             assert (read_docs.tolist(), read_weights.tolist()) == (docs, weights)
@@ -38,6 +39,9 @@ def test_postings_and_positions_are_whooshs_own(corpus_engine: SearchEngine) -> 
             among = np.array(docs[::7], dtype=np.int64)
             expected = [k for k in sorted(keys) if (k >> 32) in set(among.tolist())]
             assert codec.positions(leaf, field, term, among).tolist() == expected
+            # The whole field in one pass, as a store is made (a term's blocks read from its extent at once).
+            every = {t: (d.tolist(), f.tolist(), p.tolist(), df) for t, df, d, f, p in codec.every_posting(leaf, field, True)}
+            assert every.get(term, ([], [], [], 0)) == (docs, weights, places, len(docs))
             longest = max(longest, len(docs))
         assert any(codec.deleted(leaf).size for leaf, _ in reader.leaf_readers())
     assert longest > 128  # postings that fill more than one block
