@@ -6,8 +6,9 @@ segment holds is returned with the segment's own document numbers and *with* its
 documents: segments never change once written (only their deletions do), so what is read
 here can be kept for as long as the segment exists, and deletions are applied by the caller.
 
-Also here: the DATETIME and field-length columns read as arrays, and the multi-process
-writer whose workers die with their parent. ``tests/test_codec.py`` checks every reader
+Also here: the DATETIME and field-length columns read as arrays, the multi-process writer
+whose workers die with their parent, and the writers' commits that leave in place the files of
+a merge still being written by another process (:mod:`searcher.tiers`). ``tests/test_codec.py`` checks every reader
 against Whoosh's own matchers.
 
 Exceptions raised by Whoosh while reading become :class:`ReadError` (the index's files are

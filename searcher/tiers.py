@@ -35,6 +35,7 @@ from .codec import Writer, deleted, die_with_parent, merge, open_segment
 __all__ = ["TIER", "Merges", "merge_tiers"]
 
 TIER = 10  # segments of about the same size merged into one
+NAMING_SECONDS = 60  # a merge's process that has not named its segment by then (it opens ten segments first) is stopped
 
 
 def merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
@@ -68,7 +69,6 @@ class Merges:
         if merged := _full_tier([segment for segment in segments if segment.segment_id() not in busy]):
             started = _Merge.start(writer, merged)
             if started.name is None:  # (it failed to start: merged here, which says why if it fails again)
-                started.process.join()
                 segments = _in_place(writer, segments, merged)
             else:
                 self.running.append(started)
@@ -110,7 +110,10 @@ class _Merge:
         dead = [np.array(sorted(segment.deleted_docs()), dtype=np.int64) for segment in merged]
         process.start()
         sending.close()
-        kind, value = _received(results)
+        kind, value = _received(results) if results.poll(NAMING_SECONDS) else ("failed", None)
+        if kind != "named":
+            process.kill()
+            process.join()
         return cls(process, results, merged, dead, value if kind == "named" else None)
 
     def done(self) -> bool:

@@ -143,3 +143,22 @@ def test_a_run_that_stops_while_a_merge_runs_keeps_what_it_committed(engine: Sea
 def segment_files(engine: SearchEngine) -> set[str]:
     """The segments that have files in the index's folder."""
     return {path.name.split(".")[0] for path in Path(engine._index.whoosh.storage.folder).glob("MAIN_*.*")}
+
+
+def test_a_merge_that_does_not_start_in_time_is_stopped_and_made_in_place(engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    first_runs(engine)
+    parent = os.getpid()
+    merge = tiers.merge
+
+    def stuck_apart(ix: Any, readers: list[Any], named: Any = None) -> Any:
+        if os.getpid() != parent:
+            time.sleep(60)  # (hung before naming its segment)
+        return merge(ix, readers, named)
+
+    monkeypatch.setattr(tiers, "merge", stuck_apart)
+    monkeypatch.setattr(tiers, "NAMING_SECONDS", 0.5)
+    start = time.monotonic()
+    engine.add_documents([{"id": "c-0", "text": "bão số một"}])
+    assert time.monotonic() - start < 30
+    assert sizes(engine) == [(30, 0), (1, 0)]
+    assert multiprocessing.active_children() == []
