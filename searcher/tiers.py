@@ -46,8 +46,7 @@ def merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
 
 
 def _in_place(writer: Any, segments: list[Any], merged: list[Any]) -> list[Any]:
-    new = _merged(writer.storage.folder, writer.schema, writer.index, merged)
-    return [segment for segment in segments if segment not in merged] + [new]
+    return [segment for segment in segments if segment not in merged] + [_merged(writer, merged)]
 
 
 class Merges:
@@ -55,8 +54,8 @@ class Merges:
     module's documentation). Call :meth:`finish` when the run's last batch is committed, or
     :meth:`cancel` when the run stops."""
 
-    def __init__(self, writer: Callable[[], Writer]):
-        self.writer = writer  # a writer of the index, for the commits that name what the last merges made
+    def __init__(self, open_writer: Callable[[], Writer]):
+        self.open_writer = open_writer  # for the commits that name what the run's last merges made
         self.running: list[_Merge] = []
 
     def __call__(self, writer: Any, segments: list[Any]) -> list[Any]:
@@ -79,7 +78,7 @@ class Merges:
         """Wait for the running merges and commit their segments, then any merge they leave to do."""
         while self.running:
             self.running[0].wait()
-            self.writer().commit(mergetype=self)
+            self.open_writer().commit(mergetype=self)
 
     def cancel(self) -> None:
         """Stop the running merges (their files are removed by the next commit)."""
@@ -105,7 +104,7 @@ class _Merge:
         context = get_context("fork")
         results, sending = context.Pipe(duplex=False)
         process = context.Process(
-            target=_merge_apart, args=(writer.storage.folder, writer.schema, writer.index, merged, sending, os.getpid()), daemon=True,
+            target=_merge_apart, args=(writer, merged, sending, os.getpid()), daemon=True,  # (forked: nothing is pickled)
         )
         dead = [np.array(sorted(segment.deleted_docs()), dtype=np.int64) for segment in merged]
         process.start()
@@ -141,20 +140,20 @@ class _Merge:
                     new.delete_document(int(docnum))
                 start += kept.size
         else:
-            new = _merged(writer.storage.folder, writer.schema, writer.index, current)
+            new = _merged(writer, current)
         first = segments.index(current[0])
         rest = [s for s in segments if s not in current]
         return rest[:first] + [new] + rest[first:]
 
 
-def _merge_apart(folder: str, schema: Any, ix: Any, merged: list[Any], results: Connection, parent: int) -> None:
+def _merge_apart(writer: Any, merged: list[Any], results: Connection, parent: int) -> None:
     """The merge's process: sends ("named", the new segment's name) once its files exist, then
     ("merged", the segment), or ("failed", why) if it fails."""
     die_with_parent(parent)
     try:
-        new = _merged(folder, schema, ix, merged, named=lambda name: results.send(("named", name)))
+        new = _merged(writer, merged, named=lambda name: results.send(("named", name)))
         results.send(("merged", new))
-    except BaseException as error:  # (told to the parent, which merges in place and reports it)
+    except BaseException as error:  # (the parent then merges in place, where an error of the merge itself is raised again)
         results.send(("failed", f"{type(error).__name__}: {error}"))
 
 
@@ -165,11 +164,12 @@ def _received(results: Connection) -> tuple[str, Any]:
         return "failed", None
 
 
-def _merged(folder: str, schema: Any, ix: Any, merged: Sequence[Any], named: Callable[[str], None] | None = None) -> Any:
+def _merged(writer: Any, merged: Sequence[Any], named: Callable[[str], None] | None = None) -> Any:
     """A new segment (not yet committed) with the live documents of ``merged``, and its store."""
-    readers = [open_segment(folder, schema, segment) for segment in merged]
+    folder = writer.storage.folder
+    readers = [open_segment(folder, writer.schema, segment) for segment in merged]
     try:
-        new = merge(ix, readers, named)
+        new = merge(writer.index, readers, named)
         store.write_merged(folder, new, [(segment, deleted(reader)) for segment, reader in zip(merged, readers)])
     finally:
         for reader in readers:
